@@ -1,0 +1,48 @@
+/**
+ * What every model shares, so the training loop, the CLI, the model files and the browser demo can treat them alike.
+ */
+
+/** The three model families. */
+export type ModelKind = 'ngram' | 'bigram' | 'mlp';
+
+/** Options for {@link LanguageModel.sample}. */
+export interface SampleOptions {
+  /** How many words (default 10). */
+  count?: number;
+  /** Seed of the sampling PRNG (default 42). The same seed gives the same words. */
+  seed?: number;
+  /** Divides the logits (log-probabilities for count models) before the softmax; 1 is the model itself (default 1). */
+  temperature?: number;
+  /** Stop a word after this many characters (default 50). */
+  maxLength?: number;
+  /** Every sample starts with these characters (default ''). */
+  prefix?: string;
+}
+
+/** A named float32 tensor of a saved model, its data as base64 of little-endian float32. */
+export interface TensorState {
+  shape: number[];
+  data: string;
+}
+
+/**
+ * A model as a JSON-serializable document: the kind, its hyper-parameters, the vocabulary (the characters after `.`,
+ * in index order) and its tensors (parameters and buffers such as BatchNorm running statistics, or counts).
+ */
+export interface ModelState {
+  kind: ModelKind;
+  config: Record<string, unknown>;
+  vocab: string[];
+  tensors: Record<string, TensorState>;
+}
+
+/** The interface every model implements. */
+export interface LanguageModel {
+  readonly kind: ModelKind;
+  /** Mean negative log-likelihood per predicted character over the words (each word ends with `.`). */
+  nll(words: readonly string[]): number;
+  /** New words, drawn from the model with a seeded PRNG. */
+  sample(options?: SampleOptions): string[];
+  /** The model's state, for saving: `fromJSON` of the same class restores an identical model. */
+  toJSON(): ModelState;
+}
