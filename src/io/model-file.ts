@@ -1,0 +1,193 @@
+/**
+ * The model file format, as text: encoding and checked decoding, without file system access so the browser can use it
+ * too (`model-file-node.ts` adds atomic save and load for Node).
+ *
+ * A model file is one JSON document:
+ * ```json
+ * { "format": "makemore-wasm", "version": 1, "checksum": "crc32:1a2b3c4d",
+ *   "model": { "kind": "mlp", "config": {...}, "vocab": ["a", ...], "tensors": { "C": { "shape": [27, 10], "data": "<base64 LE f32>" } } },
+ *   "training": { "steps": 200, "seconds": 1.2, "history": [{ "step": 0, "train": 3.3, "dev": 3.29 }], ... } }
+ * ```
+ * The checksum is the CRC-32 of the canonical JSON (keys sorted, no whitespace) of `{ version, model, training }`, so any
+ * change to parameters, vocabulary, hyper-parameters or history is caught, while re-indenting the file is not an error.
+ */
+import type { ModelKind, ModelState } from '../models/model.ts';
+import { crc32Hex } from './crc32.ts';
+
+/** The value of the `format` field. */
+export const MODEL_FILE_FORMAT = 'makemore-wasm';
+/** The format version this code writes, and the newest it reads. */
+export const MODEL_FILE_VERSION = 1;
+
+const KINDS: readonly ModelKind[] = ['ngram', 'bigram', 'mlp'];
+
+/** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
+export interface LossPoint {
+  step: number;
+  /** Training loss (minibatch loss at this step). */
+  train: number;
+  /** Dev loss, when evaluated at this step. */
+  dev?: number;
+}
+
+/** How a model was trained: what the loss-curve plot and `makemore sample` show. Every field is optional. */
+export interface TrainingInfo {
+  /** Optimisation steps run. */
+  steps?: number;
+  /** Wall time of training in seconds. */
+  seconds?: number;
+  /** The loss curve. */
+  history?: LossPoint[];
+  /** Final mean NLL on each split (null where the split was empty or the loss was not finite). */
+  losses?: { train?: number | null; dev?: number | null; test?: number | null };
+  /** Settings the model was trained with (data source, learning rate, ...), for the record. */
+  settings?: Record<string, unknown>;
+  /** True when training was interrupted (Ctrl-C) and this is the best model so far. */
+  interrupted?: boolean;
+}
+
+/** A decoded model file. */
+export interface ModelFile {
+  version: number;
+  model: ModelState;
+  training: TrainingInfo;
+}
+
+/** A model file that cannot be used; the message names the file and the problem. */
+export class ModelFileError extends Error {
+  /** The file (or other source name) that was being read. */
+  readonly source: string;
+  constructor(source: string, problem: string) {
+    super(`model file '${source}': ${problem}`);
+    this.name = 'ModelFileError';
+    this.source = source;
+  }
+}
+
+/**
+ * JSON with object keys sorted at every level and no whitespace: the same value always gives the same text.
+ * Non-finite numbers become null, as in JSON.stringify.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  });
+}
+
+function checksumOf(version: number, model: unknown, training: unknown): string {
+  return `crc32:${crc32Hex(canonicalJson({ version, model, training }))}`;
+}
+
+/** Serializes a model state and its training record as a model file (pretty enough to read, compact tensors). */
+export function encodeModelFile(model: ModelState, training: TrainingInfo = {}): string {
+  // round-trip through JSON first so the checksum covers exactly what a reader will parse (undefined dropped, etc.)
+  const m = JSON.parse(JSON.stringify(model)) as ModelState;
+  const t = JSON.parse(JSON.stringify(training)) as TrainingInfo;
+  const doc = {
+    format: MODEL_FILE_FORMAT,
+    version: MODEL_FILE_VERSION,
+    checksum: checksumOf(MODEL_FILE_VERSION, m, t),
+    model: m,
+    training: t,
+  };
+  return `${JSON.stringify(doc, null, 1)}\n`;
+}
+
+/** Options for {@link decodeModelFile}. */
+export interface DecodeOptions {
+  /** Fail unless the model is of this kind. */
+  kind?: ModelKind;
+}
+
+/**
+ * Parses and checks a model file: valid JSON, the right format, a version this code can read, a known model kind,
+ * well-formed tensors whose data length matches their shape, and a matching checksum.
+ * @param source the file name, used in error messages
+ * @throws ModelFileError naming `source` and what is wrong
+ */
+export function decodeModelFile(text: string, source: string, options: DecodeOptions = {}): ModelFile {
+  const fail = (problem: string): never => {
+    throw new ModelFileError(source, problem);
+  };
+  if (text.trim() === '') fail('is empty');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    const trimmed = text.trimEnd();
+    const reason = error instanceof Error ? error.message : String(error);
+    if (trimmed.startsWith('{') && !trimmed.endsWith('}')) fail(`is truncated (not a complete JSON document: ${reason})`);
+    fail(`is not valid JSON (${reason})`);
+  }
+  if (!isObject(doc)) return fail('is not a JSON object');
+  if (doc.format !== MODEL_FILE_FORMAT) {
+    fail(`is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}")`);
+  }
+  const version = doc.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    fail(`has an invalid format version ${JSON.stringify(version)}`);
+  }
+  if ((version as number) > MODEL_FILE_VERSION) {
+    fail(
+      `was written by a newer makemore-wasm (format version ${version}); this version reads format ` +
+        `${MODEL_FILE_VERSION} and older: upgrade makemore-wasm`,
+    );
+  }
+  const model = doc.model;
+  if (!isObject(model)) return fail('has no "model" object');
+  const training = doc.training === undefined ? {} : doc.training;
+  if (!isObject(training)) return fail('has a "training" field that is not an object');
+
+  if (typeof model.kind !== 'string' || !KINDS.includes(model.kind as ModelKind)) {
+    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${KINDS.join(', ')})`);
+  }
+  if (!isObject(model.config)) fail('has no model "config" object');
+  if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {
+    fail('has no model "vocab" list of strings');
+  }
+  if (!isObject(model.tensors)) return fail('has no model "tensors" object');
+  for (const [name, tensor] of Object.entries(model.tensors)) checkTensor(name, tensor, fail);
+
+  const expected = checksumOf(version as number, model, training);
+  if (doc.checksum !== expected) {
+    fail(
+      `is corrupt: checksum mismatch (file says ${JSON.stringify(doc.checksum)}, content gives "${expected}"); ` +
+        'it was changed or damaged after it was written',
+    );
+  }
+  // checked after the checksum so that a corrupted kind is reported as corruption, a genuine other kind as such
+  if (options.kind !== undefined && model.kind !== options.kind) {
+    fail(`holds a ${String(model.kind)} model, expected a ${options.kind} model`);
+  }
+  return { version: version as number, model: model as unknown as ModelState, training: training as TrainingInfo };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A tensor must have a shape of non-negative integers and exactly 4·∏shape bytes of base64 data. */
+function checkTensor(name: string, tensor: unknown, fail: (problem: string) => never): void {
+  if (!isObject(tensor)) fail(`tensor '${name}' is not an object`);
+  const { shape, data } = tensor as Record<string, unknown>;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+    fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+  }
+  if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) {
+    fail(`tensor '${name}' has data that is not base64`);
+  }
+  const s = data as string;
+  const padding = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0;
+  const bytes = (s.length / 4) * 3 - padding;
+  const elements = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (bytes !== elements * 4) {
+    fail(`tensor '${name}' has ${bytes} bytes of data, shape [${(shape as number[]).join(', ')}] needs ${elements * 4}`);
+  }
+}

@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../src/io/atomic-write.ts';
+import { crc32, crc32Hex } from '../src/io/crc32.ts';
+import { decodeModelFile, encodeModelFile, ModelFileError } from '../src/io/model-file.ts';
+import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
+import type { ModelState } from '../src/models/model.ts';
+
+function f32Base64(values: number[]): string {
+  return Buffer.from(new Float32Array(values).buffer).toString('base64');
+}
+
+/** A hand-made state: the file format does not care which model produced it. */
+function sampleState(): ModelState {
+  return {
+    kind: 'mlp',
+    config: { blockSize: 3, embedDim: 2, hidden: [4], batchNorm: true },
+    vocab: ['a', 'b'],
+    tensors: {
+      C: { shape: [3, 2], data: f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]) },
+      empty: { shape: [0], data: '' },
+    },
+  };
+}
+
+const training = { steps: 10, seconds: 0.5, history: [{ step: 0, train: 3.3, dev: 3.31 }, { step: 9, train: 2.9 }] };
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'makemore-file-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('crc32', () => {
+  it('gives the standard check value for "123456789"', () => {
+    expect(crc32('123456789')).toBe(0xcbf43926);
+    expect(crc32Hex('')).toBe('00000000');
+  });
+});
+
+describe('model file encode/decode', () => {
+  it('round-trips the state and training record exactly', () => {
+    const text = encodeModelFile(sampleState(), training);
+    const file = decodeModelFile(text, 'x.json');
+    expect(file.version).toBe(1);
+    expect(file.model).toEqual(sampleState());
+    expect(file.training).toEqual(training);
+    const doc = JSON.parse(text);
+    expect(doc.format).toBe('makemore-wasm');
+    expect(doc.checksum).toMatch(/^crc32:[0-9a-f]{8}$/);
+  });
+
+  it('accepts a re-indented file (the checksum is over canonical JSON)', () => {
+    const text = JSON.stringify(JSON.parse(encodeModelFile(sampleState(), training)));
+    expect(decodeModelFile(text, 'x.json').model).toEqual(sampleState());
+  });
+
+  const cases: [string, (text: string) => string, RegExp][] = [
+    ['empty', () => '', /'bad\.json': is empty/],
+    ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /'bad\.json': is truncated/],
+    ['not JSON', () => 'hello', /'bad\.json': is not valid JSON/],
+    ['another format', (t) => t.replace('"makemore-wasm"', '"other"'), /not a makemore-wasm model file/],
+    ['newer version', (t) => t.replace('"version": 1', '"version": 2'), /newer makemore-wasm \(format version 2\)/],
+    ['unknown kind', (t) => t.replace('"kind": "mlp"', '"kind": "transformer"'), /unknown model kind "transformer"/],
+    [
+      'a flipped parameter',
+      (t) => t.replace(f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]), f32Base64([0.5, -1.25, 3, 1e-7, -0, 43])),
+      /corrupt: checksum mismatch/,
+    ],
+    ['edited history', (t) => t.replace('3.31', '3.32'), /corrupt: checksum mismatch/],
+    ['edited kind', (t) => t.replace('"kind": "mlp"', '"kind": "bigram"'), /corrupt: checksum mismatch/],
+    ['short tensor data', (t) => t.replace(f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]), f32Base64([1, 2])), /tensor 'C' has 8 bytes/],
+  ];
+  for (const [name, damage, message] of cases) {
+    it(`rejects a file that is ${name}`, () => {
+      const text = damage(encodeModelFile(sampleState(), training));
+      expect(text).not.toBe(encodeModelFile(sampleState(), training)); // the damage really changed something
+      expect(() => decodeModelFile(text, 'bad.json')).toThrow(ModelFileError);
+      expect(() => decodeModelFile(text, 'bad.json')).toThrow(message);
+    });
+  }
+
+  it('rejects a model of another kind than the one asked for', () => {
+    const text = encodeModelFile(sampleState(), training);
+    expect(() => decodeModelFile(text, 'm.json', { kind: 'bigram' })).toThrow(/'m\.json': holds a mlp model, expected a bigram/);
+    expect(decodeModelFile(text, 'm.json', { kind: 'mlp' }).model.kind).toBe('mlp');
+  });
+});
+
+describe('saveModelFile / loadModelFile', () => {
+  it('saves and loads', () => {
+    const path = join(dir, 'model.json');
+    saveModelFile(path, sampleState(), training);
+    expect(loadModelFile(path).model).toEqual(sampleState());
+    expect(readdirSync(dir)).toEqual(['model.json']);
+  });
+
+  it('names a missing file', () => {
+    expect(() => loadModelFile(join(dir, 'nope.json'))).toThrow(/nope\.json': does not exist/);
+  });
+
+  it('a write that fails part-way leaves the previous file intact and no temp file', () => {
+    const path = join(dir, 'model.json');
+    saveModelFile(path, sampleState(), training);
+    const before = readFileSync(path, 'utf8');
+    const other = { ...sampleState(), config: { blockSize: 5 } };
+    let calls = 0;
+    const failing = (fd: number, buffer: Uint8Array, offset: number, length: number): number => {
+      calls++;
+      if (calls === 1) return writeSync(fd, buffer, offset, Math.min(length, 50));
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    };
+    expect(() => saveModelFile(path, other, training, { write: failing, chunkSize: 64 })).toThrow(/ENOSPC/);
+    expect(calls).toBe(2);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(readdirSync(dir)).toEqual(['model.json']);
+  });
+
+  it('a process killed in the middle of a write leaves the previous file intact', async () => {
+    const path = join(dir, 'model.json');
+    writeFileSync(path, 'previous content');
+    // the child writes one chunk of the temp file, says so, then hangs until we kill it with SIGKILL
+    const script = `
+      import { writeSync } from 'node:fs';
+      import { writeFileAtomic } from ${JSON.stringify(fileURLToPath(new URL('../src/io/atomic-write.ts', import.meta.url)))};
+      let n = 0;
+      writeFileAtomic(${JSON.stringify(path)}, 'x'.repeat(100000), { chunkSize: 1000, write: (fd, b, o, l) => {
+        if (n++ === 1) { process.stdout.write('partial\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }
+        return writeSync(fd, b, o, l);
+      } });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(child, 'exit');
+    let out = '';
+    for await (const chunk of child.stdout) {
+      out += String(chunk);
+      if (out.includes('partial')) break;
+    }
+    child.kill('SIGKILL');
+    const [, signal] = await exited;
+    expect(signal).toBe('SIGKILL');
+    expect(readFileSync(path, 'utf8')).toBe('previous content');
+    // the killed writer leaves its hidden temp file behind, never anything at the target path
+    const temps = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
+    expect(temps.length).toBe(1);
+    expect(readFileSync(join(dir, temps[0]), 'utf8')).toBe('x'.repeat(1000));
+  }, 30000);
+
+  it('writeFileAtomic replaces the content', () => {
+    const path = join(dir, 'f.txt');
+    writeFileAtomic(path, 'one');
+    writeFileAtomic(path, new TextEncoder().encode('two'));
+    expect(readFileSync(path, 'utf8')).toBe('two');
+    expect(existsSync(path)).toBe(true);
+  });
+});
