@@ -1,0 +1,86 @@
+/**
+ * Generation shared by every model: start from `.`s (plus an optional prefix), draw the next character from the
+ * model's distribution, stop at `.` or at maxLength. All words of a call are generated together, one character
+ * position at a time, so a neural model evaluates one batch per position instead of one row per character.
+ */
+import { Rng } from '../rng.ts';
+import type { Vocabulary } from '../data/vocabulary.ts';
+import type { SampleOptions } from './model.ts';
+
+/** Sample options with defaults filled in and the prefix encoded. */
+export interface ResolvedSampleOptions {
+  count: number;
+  seed: number;
+  temperature: number;
+  maxLength: number;
+  prefix: number[];
+}
+
+/** Checks and completes {@link SampleOptions}; errors name the option and its value. */
+export function resolveSampleOptions(vocab: Vocabulary, options: SampleOptions = {}, who = 'sample'): ResolvedSampleOptions {
+  const { count = 10, seed = 42, temperature = 1, maxLength = 50, prefix = '' } = options;
+  if (!Number.isInteger(count) || count < 0) throw new Error(`${who}: count must be an integer >= 0, got ${count}`);
+  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
+  if (!(temperature > 0) || !Number.isFinite(temperature)) {
+    throw new Error(`${who}: temperature must be a finite number > 0, got ${temperature}`);
+  }
+  if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`${who}: maxLength must be an integer >= 1, got ${maxLength}`);
+  if (typeof prefix !== 'string') throw new Error(`${who}: prefix must be a string, got ${typeof prefix}`);
+  return { count, seed, temperature, maxLength, prefix: vocab.encode(prefix) };
+}
+
+/**
+ * Fills `out` (B × V) with the model's scores for the next character after each of the B contexts (B × contextLength
+ * ids, row-major): log-probabilities or logits — anything whose softmax is the distribution.
+ */
+export type NextScores = (contexts: Int32Array, B: number, out: Float64Array) => void;
+
+/**
+ * Words drawn from a model given as a {@link NextScores} function. `contextLength` is how many previous ids the model
+ * looks at (0 for a unigram). Scores are divided by the temperature and soft-maxed in float64; the draw uses
+ * {@link Rng.choice}. A word stops at `.` (not included) or when it reaches maxLength characters (prefix included).
+ */
+export function sampleWords(
+  vocab: Vocabulary,
+  contextLength: number,
+  options: ResolvedSampleOptions,
+  next: NextScores,
+  who = 'sample',
+): string[] {
+  const { count, seed, temperature, maxLength, prefix } = options;
+  const V = vocab.size;
+  const rng = new Rng(seed);
+  const words: number[][] = Array.from({ length: count }, () => prefix.slice());
+  let active = words.map((_, i) => i).filter((i) => words[i]!.length < maxLength);
+  const contexts = new Int32Array(count * contextLength);
+  const scores = new Float64Array(count * V);
+  const probs = new Float64Array(V);
+  while (active.length > 0) {
+    const B = active.length;
+    for (let b = 0; b < B; b++) {
+      const w = words[active[b]!]!;
+      for (let t = 0; t < contextLength; t++) {
+        const j = w.length - contextLength + t;
+        contexts[b * contextLength + t] = j >= 0 ? w[j]! : 0;
+      }
+    }
+    next(contexts.subarray(0, B * contextLength), B, scores);
+    const still: number[] = [];
+    for (let b = 0; b < B; b++) {
+      let max = -Infinity;
+      for (let v = 0; v < V; v++) max = Math.max(max, scores[b * V + v]!);
+      if (!(max > -Infinity) || Number.isNaN(max)) {
+        const w = words[active[b]!]!;
+        throw new Error(`${who}: the model gives no probability to any character after ${JSON.stringify(vocab.decode(w) || '.')} (max score ${max})`);
+      }
+      for (let v = 0; v < V; v++) probs[v] = Math.exp((scores[b * V + v]! - max) / temperature);
+      const id = rng.choice(probs);
+      if (id === 0) continue;
+      const w = words[active[b]!]!;
+      w.push(id);
+      if (w.length < maxLength) still.push(active[b]!);
+    }
+    active = still;
+  }
+  return words.map((w) => vocab.decode(w));
+}
