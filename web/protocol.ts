@@ -1,0 +1,67 @@
+/**
+ * The messages between the demo page (main.ts) and its training worker (worker.ts). Everything is structured-clone
+ * friendly: plain objects, arrays and numbers (a number crosses postMessage as the exact float64).
+ */
+
+/** The three model families, as the library names them. */
+export type Kind = 'ngram' | 'bigram' | 'mlp';
+
+/** Everything that defines a run: with the same text and config, Node computes the very same numbers. */
+export interface RunConfig {
+  kind: Kind;
+  seed: number;
+  /** ngram: pseudo-count added to every bigram count. */
+  smoothing: number;
+  /** bigram: L2 regularization strength. */
+  regularization: number;
+  /** mlp: characters of context. */
+  blockSize: number;
+  /** mlp: embedding dimension per character. */
+  embedDim: number;
+  /** mlp: hidden units. */
+  hidden: number;
+  /** mlp: BatchNorm after the hidden pre-activation. */
+  batchNorm: boolean;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  evalEvery: number;
+}
+
+/** Page → worker. */
+export type ToWorker =
+  /** Start a new run on the words of `text` (one per line). */
+  | { type: 'train'; text: string; config: RunConfig }
+  /** Stop the current run after the step in progress. */
+  | { type: 'stop' }
+  /** Continue a stopped run up to its configured number of steps. */
+  | { type: 'resume' }
+  /** Draw words from the current model. */
+  | { type: 'sample'; count: number; seed: number; temperature: number };
+
+/** One point of a loss curve. */
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+/** Worker → page. */
+export type FromWorker =
+  | { type: 'ready' }
+  /** The words were read and split; `bigrams` is the vocab × vocab count matrix of the training words, row-major. */
+  | { type: 'data'; words: number; train: number; dev: number; test: number; vocab: string[]; bigrams: number[] }
+  /** Progress since the last message: minibatch losses, and a dev evaluation when one happened. */
+  | { type: 'progress'; step: number; steps: number; train: LossPoint[]; dev: LossPoint[]; stepsPerSecond: number }
+  | { type: 'samples'; words: string[]; seed: number; temperature: number }
+  /** The run ended (all steps done, or stopped). The losses are exact: the test compares them with Node's. */
+  | {
+      type: 'finished';
+      stopped: boolean;
+      step: number;
+      steps: number;
+      trainLoss: number;
+      devLoss: number;
+      stepsPerSecond: number;
+    }
+  | { type: 'error'; message: string };
