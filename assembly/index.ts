@@ -1,0 +1,12 @@
+// The wasm side of the kernel contract (src/backend/kernels.ts): every kernel exported under its contract name.
+// Pointers are byte offsets into this module's memory, booleans arrive as i32, losses and sums return f64.
+export { matmul, matmulTN, matmulNT } from './matmul';
+export { addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares } from './elementwise';
+export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
+export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
+export { embeddingGather, embeddingScatterAdd } from './embedding';
+
+/** First free byte past the module's static data: the TypeScript arena starts here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
