@@ -1,0 +1,364 @@
+/**
+ * The neural bigram of makemore part 1: one weight matrix W[V×V], logits = one-hot(previous) · W (a row lookup),
+ * softmax, cross-entropy plus λ·mean(W²), trained by full-batch gradient descent.
+ */
+import type { Backend, Ptr } from '../backend/index.ts';
+import type { Contexts } from '../data/contexts.ts';
+import { Vocabulary } from '../data/vocabulary.ts';
+import { describeList } from '../data/words.ts';
+import { Rng } from '../rng.ts';
+import { resolveBackend, type BackendOption } from './backend-option.ts';
+import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
+import { resolveSampleOptions, sampleWords } from './sampling.ts';
+import { decodeTensor, encodeTensor } from './tensor-codec.ts';
+
+/** Options for {@link NeuralBigram.create}. */
+export interface NeuralBigramOptions {
+  /** The characters (index 0 is `.`). */
+  vocab: Vocabulary;
+  /** Seed of the N(0, 1) initialization of W (default 42). */
+  seed?: number;
+  /** λ of the λ·mean(W²) penalty, which pulls W towards uniform rows like add-k smoothing (default 0.01). */
+  regularization?: number;
+  /** Backend name or a ready backend to share (default 'wasm'). */
+  backend?: BackendOption;
+}
+
+/**
+ * How the full-batch gradient is computed. The loss depends on the data only through the bigram counts N, so
+ * `'counts'` computes it exactly from N in O(V²): dW[i,j] = (Σⱼ N[i,j] · softmax(W[i])ⱼ − N[i,j]) / M.
+ * `'examples'` is the general path of every neural model: gather one row of W per example, fused softmax +
+ * cross-entropy, scatter-add back, O(M·V). Both add the penalty's 2λ·W/V².
+ */
+export type GradientPath = 'counts' | 'examples';
+
+/** Options for {@link NeuralBigram.trainFullBatch}. */
+export interface FullBatchOptions {
+  /** Number of gradient steps (default 100). */
+  steps?: number;
+  /** Learning rate (default 50, as in the lecture; the count-scaled gradient is small). */
+  lr?: number;
+  /** Gradient path (default 'counts'). */
+  path?: GradientPath;
+  /** Called after every step with the loss before that step's update. */
+  onProgress?: (p: { step: number; steps: number; loss: number }) => void;
+}
+
+/** The training data as the model holds it in its arena. */
+interface BigramData {
+  /** Number of examples M (characters plus end markers). */
+  count: number;
+  /** V×V pair counts, float64, for the count path. */
+  counts: Float64Array;
+  /** Row sums of counts. */
+  totals: Float64Array;
+  /** int32 previous / next ids of every example. */
+  X: Ptr;
+  Y: Ptr;
+  /** M×V logits for the per-example path, allocated on first use. */
+  logits: Ptr | null;
+  /** Arena mark before this data's allocations. */
+  mark: number;
+}
+
+/**
+ * A bigram model as a one-layer neural net. Its weights, gradient and data live in the backend's arena; a step
+ * allocates nothing.
+ */
+export class NeuralBigram implements LanguageModel {
+  readonly kind = 'bigram' as const;
+  readonly vocab: Vocabulary;
+  /** λ of the L2 penalty. */
+  readonly regularization: number;
+  /** The initialization seed. */
+  readonly seed: number;
+  readonly backend: Backend;
+  private readonly W: Ptr;
+  private readonly dW: Ptr;
+  /** W as it was before the last update that started from a finite loss: restored when a loss is not finite. */
+  private readonly lastFinite: Ptr;
+  /** V×V scratch: log-softmax of W (count path). */
+  private readonly logP: Ptr;
+  private data: BigramData | null = null;
+
+  private constructor(vocab: Vocabulary, seed: number, regularization: number, backend: Backend) {
+    this.vocab = vocab;
+    this.seed = seed;
+    this.regularization = regularization;
+    this.backend = backend;
+    const n = vocab.size * vocab.size;
+    const arena = backend.arena;
+    this.W = arena.allocF32(n, 'bigram.W');
+    this.dW = arena.allocF32(n, 'bigram.dW');
+    this.lastFinite = arena.allocF32(n, 'bigram.lastFinite');
+    this.logP = arena.allocF32(n, 'bigram.logP');
+    const rng = new Rng(seed);
+    const w = arena.f32(this.W, n);
+    for (let i = 0; i < n; i++) w[i] = rng.normal();
+    arena.f32(this.lastFinite, n).set(w);
+  }
+
+  /** A new model with W ~ N(0, 1). */
+  static async create(options: NeuralBigramOptions): Promise<NeuralBigram> {
+    const { vocab, seed = 42, regularization = 0.01 } = options ?? ({} as NeuralBigramOptions);
+    if (!(vocab instanceof Vocabulary)) throw new Error(`NeuralBigram.create: vocab must be a Vocabulary, got ${typeof vocab}`);
+    if (!Number.isInteger(seed)) throw new Error(`NeuralBigram.create: seed must be an integer, got ${seed}`);
+    if (!(regularization >= 0) || !Number.isFinite(regularization)) {
+      throw new Error(`NeuralBigram.create: regularization must be a finite number >= 0, got ${regularization}`);
+    }
+    const backend = await resolveBackend(options.backend, 'NeuralBigram.create');
+    return new NeuralBigram(vocab, seed, regularization, backend);
+  }
+
+  /** Number of parameters: V². */
+  get parameterCount(): number {
+    return this.vocab.size * this.vocab.size;
+  }
+
+  /**
+   * Sets the full batch: the words (or bigram contexts with blockSize 1) whose mean NLL the steps minimize.
+   * Replaces earlier data.
+   */
+  setData(data: readonly string[] | Contexts): void {
+    const V = this.vocab.size;
+    let X: Int32Array;
+    let Y: Int32Array;
+    if (Array.isArray(data)) {
+      if (data.length === 0) throw new Error(`NeuralBigram.setData: words must be a non-empty array of strings, got an empty list`);
+      const prev: number[] = [];
+      const next: number[] = [];
+      for (const word of data as readonly string[]) {
+        let p = 0;
+        for (const id of [...this.vocab.encode(word), 0]) {
+          prev.push(p);
+          next.push(id);
+          p = id;
+        }
+      }
+      X = Int32Array.from(prev);
+      Y = Int32Array.from(next);
+    } else if (data && (data as Contexts).X instanceof Int32Array) {
+      const c = data as Contexts;
+      if (c.blockSize !== 1) throw new Error(`NeuralBigram.setData: contexts must have blockSize 1, got ${c.blockSize}`);
+      if (c.count < 1) throw new Error(`NeuralBigram.setData: contexts are empty (count ${c.count})`);
+      checkIds(c.X, V, 'X');
+      checkIds(c.Y, V, 'Y');
+      X = c.X;
+      Y = c.Y;
+    } else {
+      throw new Error(`NeuralBigram.setData: data must be a word list or contexts, got ${describeList(data)}`);
+    }
+    const counts = new Float64Array(V * V);
+    for (let i = 0; i < X.length; i++) counts[X[i]! * V + Y[i]!]! += 1;
+    const totals = new Float64Array(V);
+    for (let i = 0; i < V; i++) for (let j = 0; j < V; j++) totals[i]! += counts[i * V + j]!;
+
+    const arena = this.backend.arena;
+    // free the old data, unless a model sharing the arena has allocated since (then it stays: stack discipline)
+    if (this.data && arena.mark() === this.dataTop) arena.release(this.data.mark);
+    const mark = arena.mark();
+    const xp = arena.allocI32(X.length, 'bigram.X');
+    arena.i32(xp, X.length).set(X);
+    const yp = arena.allocI32(Y.length, 'bigram.Y');
+    arena.i32(yp, Y.length).set(Y);
+    this.data = { count: X.length, counts, totals, X: xp, Y: yp, logits: null, mark };
+    this.dataTop = arena.mark();
+  }
+
+  /** Arena mark just after the current data's allocations: if nothing came after, the data can be freed. */
+  private dataTop = -1;
+
+  /**
+   * Loss of the current data (mean NLL plus λ·mean(W²)) and its gradient, written to the model's gradient buffer
+   * (read it with {@link NeuralBigram.gradient}).
+   */
+  lossAndGradient(path: GradientPath = 'counts'): number {
+    const data = this.requireData('lossAndGradient');
+    const be = this.backend;
+    const V = this.vocab.size;
+    const n = V * V;
+    let loss: number;
+    if (path === 'counts') {
+      be.logSoftmax(this.logP, this.W, V, V);
+      const F = be.arena.F32;
+      const L = this.logP >>> 2, D = this.dW >>> 2;
+      const { counts, totals } = data;
+      let sum = 0;
+      for (let i = 0; i < V; i++) {
+        for (let j = 0; j < V; j++) {
+          const k = i * V + j;
+          const logp = F[L + k]!;
+          sum -= counts[k]! * logp;
+          F[D + k] = (totals[i]! * Math.exp(logp) - counts[k]!) / data.count;
+        }
+      }
+      loss = sum / data.count;
+    } else if (path === 'examples') {
+      const M = data.count;
+      if (data.logits === null) {
+        if (be.arena.mark() !== this.dataTop) throw new Error('NeuralBigram: the shared arena changed since setData; call setData again');
+        data.logits = be.arena.allocF32(M * V, 'bigram.logits');
+        this.dataTop = be.arena.mark();
+      }
+      be.embeddingGather(data.logits, this.W, data.X, M, 1, V);
+      loss = be.softmaxCrossEntropy(data.logits, data.logits, data.Y, M, V);
+      be.zero(this.dW, n);
+      be.embeddingScatterAdd(this.dW, data.logits, data.X, M, 1, V);
+    } else {
+      throw new Error(`NeuralBigram: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
+    }
+    const lambda = this.regularization;
+    if (lambda > 0) {
+      loss += (lambda * be.sumSquares(this.W, n)) / n;
+      const F = be.arena.F32;
+      const W = this.W >>> 2, D = this.dW >>> 2;
+      const scale = (2 * lambda) / n;
+      for (let k = 0; k < n; k++) F[D + k] += scale * F[W + k]!;
+    }
+    return loss;
+  }
+
+  /** A copy of the gradient from the last {@link NeuralBigram.lossAndGradient} or step. */
+  gradient(): Float32Array {
+    const n = this.parameterCount;
+    return this.backend.arena.f32(this.dW, n).slice();
+  }
+
+  /**
+   * One full-batch gradient step: returns the loss before the update. If the loss is not finite the update is skipped
+   * and W goes back to its last finite value (the caller should stop and lower the learning rate).
+   */
+  step(lr: number, options: { path?: GradientPath } = {}): number {
+    if (!Number.isFinite(lr)) throw new Error(`NeuralBigram.step: lr must be a finite number, got ${lr}`);
+    const loss = this.lossAndGradient(options.path ?? 'counts');
+    const n = this.parameterCount;
+    const F = this.backend.arena.F32;
+    if (!Number.isFinite(loss)) {
+      F.copyWithin(this.W >>> 2, this.lastFinite >>> 2, (this.lastFinite >>> 2) + n);
+      return loss;
+    }
+    F.copyWithin(this.lastFinite >>> 2, this.W >>> 2, (this.W >>> 2) + n);
+    this.backend.raw.sgdUpdate(this.W, this.dW, n, lr, 0);
+    return loss;
+  }
+
+  /**
+   * Sets the words as data and runs `steps` full-batch steps; returns the loss before each step. Throws (keeping the
+   * last finite W) when a loss is not finite.
+   */
+  trainFullBatch(words: readonly string[] | Contexts, options: FullBatchOptions = {}): number[] {
+    const { steps = 100, lr = 50, path = 'counts', onProgress } = options;
+    if (!Number.isInteger(steps) || steps < 0) throw new Error(`NeuralBigram.trainFullBatch: steps must be an integer >= 0, got ${steps}`);
+    this.setData(words);
+    const losses: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const loss = this.step(lr, { path });
+      if (!Number.isFinite(loss)) {
+        throw new Error(`NeuralBigram: loss became ${loss} at step ${s}; try a lower learning rate than ${lr}`);
+      }
+      losses.push(loss);
+      onProgress?.({ step: s + 1, steps, loss });
+    }
+    return losses;
+  }
+
+  /** A copy of W (V×V, row = previous character). */
+  weights(): Float32Array {
+    return this.backend.arena.f32(this.W, this.parameterCount).slice();
+  }
+
+  /** Overwrites W (V×V values). */
+  setWeights(values: ArrayLike<number>): void {
+    const n = this.parameterCount;
+    if (values.length !== n) throw new Error(`NeuralBigram.setWeights: expected ${n} values (V×V), got ${values.length}`);
+    this.backend.arena.f32(this.W, n).set(values);
+    this.backend.arena.f32(this.lastFinite, n).set(values);
+  }
+
+  /** The model's next-character distributions, softmax of each row of W in float64 (V×V). */
+  probabilities(): Float64Array {
+    const V = this.vocab.size;
+    const w = this.backend.arena.f32(this.W, V * V);
+    const out = new Float64Array(V * V);
+    for (let i = 0; i < V; i++) {
+      let max = -Infinity;
+      for (let j = 0; j < V; j++) max = Math.max(max, w[i * V + j]!);
+      let sum = 0;
+      for (let j = 0; j < V; j++) sum += out[i * V + j] = Math.exp(w[i * V + j]! - max);
+      for (let j = 0; j < V; j++) out[i * V + j]! /= sum;
+    }
+    return out;
+  }
+
+  /** Mean negative log-likelihood per predicted character (without the penalty), in float64. */
+  nll(words: readonly string[]): number {
+    if (!Array.isArray(words) || words.length === 0) {
+      throw new Error(`NeuralBigram.nll: words must be a non-empty array of strings, got ${describeList(words)}`);
+    }
+    const V = this.vocab.size;
+    const P = this.probabilities();
+    let sum = 0;
+    let count = 0;
+    for (const word of words) {
+      let p = 0;
+      for (const id of [...this.vocab.encode(word), 0]) {
+        sum -= Math.log(P[p * V + id]!);
+        count++;
+        p = id;
+      }
+    }
+    return sum / count;
+  }
+
+  /** New words; temperature divides the logits (the rows of W). */
+  sample(options: SampleOptions = {}): string[] {
+    const opts = resolveSampleOptions(this.vocab, options, 'NeuralBigram.sample');
+    const V = this.vocab.size;
+    const w = this.weights();
+    return sampleWords(this.vocab, 1, opts, (contexts, B, out) => {
+      for (let b = 0; b < B; b++) {
+        const row = contexts[b]!;
+        for (let j = 0; j < V; j++) out[b * V + j] = w[row * V + j]!;
+      }
+    }, 'NeuralBigram.sample');
+  }
+
+  /** W with λ and the seed. */
+  toJSON(): ModelState {
+    const V = this.vocab.size;
+    return {
+      kind: 'bigram',
+      config: { regularization: this.regularization, seed: this.seed },
+      vocab: this.vocab.toJSON(),
+      tensors: { W: encodeTensor(this.weights(), [V, V]) },
+    };
+  }
+
+  /** The model saved by {@link NeuralBigram.toJSON}, on the given backend (default 'wasm'). */
+  static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<NeuralBigram> {
+    if (!state || state.kind !== 'bigram') throw new Error(`NeuralBigram.fromJSON: expected kind 'bigram', got ${JSON.stringify(state?.kind)}`);
+    const vocab = Vocabulary.fromChars(state.vocab);
+    const W = decodeTensor(state.tensors?.W, 'W', [vocab.size, vocab.size]);
+    const config = state.config ?? {};
+    const model = await NeuralBigram.create({
+      vocab,
+      seed: (config.seed as number | undefined) ?? 42,
+      regularization: (config.regularization as number | undefined) ?? 0.01,
+      backend: options.backend,
+    });
+    model.setWeights(W);
+    return model;
+  }
+
+  private requireData(who: string): BigramData {
+    if (!this.data) throw new Error(`NeuralBigram.${who}: no data; call setData(words) first`);
+    return this.data;
+  }
+}
+
+function checkIds(ids: Int32Array, V: number, name: string): void {
+  for (let i = 0; i < ids.length; i++) {
+    const v = ids[i]!;
+    if (v < 0 || v >= V) throw new Error(`NeuralBigram.setData: ${name}[${i}] = ${v} is out of range [0, ${V})`);
+  }
+}
