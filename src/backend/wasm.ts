@@ -66,7 +66,11 @@ async function resolveSource(source: WasmSource): Promise<BufferSource | WebAsse
   const url = toUrl(source);
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+    try {
+      return await readFile(url);
+    } catch (err) {
+      throw new Error(`wasm backend: cannot read ${url.pathname}: ${(err as Error).message}`);
+    }
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`wasm backend: fetching ${url.href} failed: HTTP ${response.status}`);
