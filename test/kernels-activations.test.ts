@@ -189,6 +189,19 @@ describe.each(BACKEND_NAMES)('%s backend: bias, tanh, softmax, cross-entropy', (
       });
     });
 
+    it('the mean loss is accumulated in float64: small row losses are not lost next to a large one', () => {
+      scoped(be, () => {
+        const [M, N] = [4096, 27];
+        const x = new Float32Array(M * N), t = new Int32Array(M).fill(3);
+        x[3] = -16384; // row 0: loss 16384 + log 26, where the float32 ulp (2⁻⁹) is comparable to the other rows' losses
+        for (let i = 1; i < M; i++) x[i * N + 3] = 10; // confident and right: loss log(1 + 26e⁻¹⁰) ≈ 1.2e-3
+        const ref = crossEntropyRef(x, t, M, N);
+        const px = putF32(be, x), pt = putI32(be, t);
+        expectScalar(be.crossEntropyLoss(px, pt, M, N), ref, 1e-6, 'crossEntropyLoss');
+        expectScalar(be.softmaxCrossEntropy(putF32(be, new Float32Array(M * N)), px, pt, M, N), ref, 1e-6, 'softmaxCrossEntropy');
+      });
+    });
+
     it('with a one-hot target the loss is −log p(y), p from the softmax kernel', () => {
       scoped(be, () => {
         const [M, N] = [32, 27];

@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Backend, KERNEL_NAMES, type Kernels } from '../src/backend/index.ts';
+import { openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
+import { expectClose } from './helpers/compare.ts';
+import { TestRng } from './helpers/rng.ts';
+
+type KernelName = (typeof KERNEL_NAMES)[number];
+
+/**
+ * One kernel call on fixed random inputs. `run` allocates everything it needs on the backend it is given and returns
+ * every output (scalars as one-element arrays), so the same case can be run on both backends and compared.
+ */
+interface Case {
+  kernel: KernelName;
+  label: string;
+  run: (be: Backend) => Float64Array[];
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  const add = (kernel: KernelName, label: string, run: (be: Backend, rng: TestRng) => Float64Array[]) =>
+    out.push({ kernel, label: `${kernel} ${label}`, run: (be) => run(be, new TestRng(out.length * 7919 + 1)) });
+
+  for (const form of ['matmul', 'matmulTN', 'matmulNT'] as const) {
+    for (const [M, K, N] of [[1, 1, 1], [32, 30, 200], [32, 200, 27], [200, 32, 27], [13, 11, 17], [7, 1031, 5], [64, 64, 64]]) {
+      for (const accumulate of [false, true]) {
+        add(form, `${M}×${K}×${N} acc=${accumulate}`, (be, rng) => {
+          const c = putF32(be, rng.floats(M * N));
+          be[form](c, putF32(be, rng.floats(M * K)), putF32(be, rng.floats(K * N)), M, K, N, accumulate);
+          return [readF32(be, c, M * N)];
+        });
+      }
+    }
+  }
+  const MN: [number, number][] = [[1, 1], [32, 27], [32, 200], [200, 30], [7, 9]];
+  for (const [M, N] of MN) {
+    add('addBias', `${M}×${N}`, (be, rng) => {
+      const y = putF32(be, rng.floats(M * N));
+      be.addBias(y, putF32(be, rng.floats(N)), M, N);
+      return [readF32(be, y, M * N)];
+    });
+    for (const accumulate of [false, true]) {
+      add('biasBackward', `${M}×${N} acc=${accumulate}`, (be, rng) => {
+        const db = putF32(be, rng.floats(N));
+        be.biasBackward(db, putF32(be, rng.floats(M * N)), M, N, accumulate);
+        return [readF32(be, db, N)];
+      });
+      add('tanhBackward', `${M * N} acc=${accumulate}`, (be, rng) => {
+        const n = M * N;
+        const dx = putF32(be, rng.floats(n));
+        be.tanhBackward(dx, putF32(be, rng.floats(n)), putF32(be, rng.floats(n, -0.999, 0.999)), n, accumulate);
+        return [readF32(be, dx, n)];
+      });
+    }
+    add('tanhForward', `${M * N}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(M * N));
+      be.tanhForward(y, putF32(be, rng.normals(M * N, 3)), M * N);
+      return [readF32(be, y, M * N)];
+    });
+    for (const kernel of ['softmax', 'logSoftmax'] as const) {
+      add(kernel, `${M}×${N}`, (be, rng) => {
+        const y = putF32(be, new Float32Array(M * N));
+        be[kernel](y, putF32(be, rng.normals(M * N, 3)), M, N);
+        return [readF32(be, y, M * N)];
+      });
+    }
+    add('crossEntropyLoss', `${M}×${N}`, (be, rng) => {
+      const loss = be.crossEntropyLoss(putF32(be, rng.normals(M * N, 3)), putI32(be, rng.ints(M, N)), M, N);
+      return [Float64Array.of(loss)];
+    });
+    add('softmaxCrossEntropy', `${M}×${N}`, (be, rng) => {
+      const d = putF32(be, new Float32Array(M * N));
+      const loss = be.softmaxCrossEntropy(d, putF32(be, rng.normals(M * N, 3)), putI32(be, rng.ints(M, N)), M, N);
+      return [Float64Array.of(loss), readF32(be, d, M * N)];
+    });
+    if (M > 1) {
+      add('batchNormTrain', `${M}×${N}`, (be, rng) => {
+        const y = putF32(be, new Float32Array(M * N)), xhat = putF32(be, new Float32Array(M * N)), invstd = putF32(be, new Float32Array(N));
+        const rm = putF32(be, rng.floats(N)), rv = putF32(be, rng.floats(N, 0.5, 2));
+        const x = putF32(be, rng.normals(M * N, 2, 1));
+        be.batchNormTrain(y, xhat, invstd, x, putF32(be, rng.floats(N)), putF32(be, rng.floats(N)), rm, rv, M, N, 0.1, 1e-5);
+        return [y, xhat].map((p) => readF32(be, p, M * N)).concat([invstd, rm, rv].map((p) => readF32(be, p, N)));
+      });
+    }
+    add('batchNormEval', `${M}×${N}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(M * N));
+      be.batchNormEval(y, putF32(be, rng.normals(M * N, 2, 1)), putF32(be, rng.floats(N)), putF32(be, rng.floats(N)),
+        putF32(be, rng.floats(N)), putF32(be, rng.floats(N, 0.1, 3)), M, N, 1e-5);
+      return [readF32(be, y, M * N)];
+    });
+    add('batchNormBackward', `${M}×${N}`, (be, rng) => {
+      const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, new Float32Array(N)), db = putF32(be, new Float32Array(N));
+      be.batchNormBackward(dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N)), putF32(be, rng.floats(N, 0.2, 3)),
+        putF32(be, rng.floats(N)), M, N);
+      return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+    });
+  }
+  for (const [B, T, D] of [[1, 1, 1], [32, 3, 10], [200, 3, 30], [5, 7, 9]]) {
+    const V = 27;
+    add('embeddingGather', `${B}×${T}×${D}`, (be, rng) => {
+      const o = putF32(be, new Float32Array(B * T * D));
+      be.embeddingGather(o, putF32(be, rng.floats(V * D)), putI32(be, rng.ints(B * T, V)), B, T, D);
+      return [readF32(be, o, B * T * D)];
+    });
+    add('embeddingScatterAdd', `${B}×${T}×${D}`, (be, rng) => {
+      const dt = putF32(be, rng.floats(V * D));
+      be.embeddingScatterAdd(dt, putF32(be, rng.floats(B * T * D)), putI32(be, rng.ints(B * T, V)), B, T, D);
+      return [readF32(be, dt, V * D)];
+    });
+  }
+  for (const n of [1, 7, 200, 4099]) {
+    add('sgdUpdate', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n));
+      be.sgdUpdate(p, putF32(be, rng.floats(n)), n, 0.1, 0.01);
+      return [readF32(be, p, n)];
+    });
+    add('zero', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n));
+      be.zero(p, n);
+      return [readF32(be, p, n)];
+    });
+    add('sumSquares', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquares(putF32(be, rng.floats(n)), n))]);
+  }
+  return out;
+}
+
+const CASES = cases();
+
+describe('the kernel contract', () => {
+  it('the agreement cases below call every kernel of the contract', () => {
+    expect(new Set(CASES.map((c) => c.kernel))).toEqual(new Set(KERNEL_NAMES));
+  });
+
+  it.each(['js', 'wasm'] as const)('the %s backend implements every kernel, checked and raw', async (name) => {
+    const be = await openBackend(name);
+    expect(be).toBeInstanceOf(Backend);
+    expect(be.name).toBe(name);
+    for (const k of KERNEL_NAMES) {
+      expect(typeof be.raw[k], `raw.${k}`).toBe('function');
+      expect(typeof (be as Kernels)[k], k).toBe('function');
+    }
+  });
+});
+
+describe('wasm and JS agree within 1e-5 relative (to the largest magnitude of each output)', () => {
+  let js: Backend;
+  let wasm: Backend;
+  beforeAll(async () => {
+    [js, wasm] = await Promise.all([openBackend('js'), openBackend('wasm')]);
+  });
+
+  it.each(CASES.map((c) => [c.label, c] as const))('%s', (_, c) => {
+    const a = scoped(js, () => c.run(js));
+    const b = scoped(wasm, () => c.run(wasm));
+    expect(b.length).toBe(a.length);
+    a.forEach((ref, i) => {
+      expect(ref.every(Number.isFinite), `${c.label}: output ${i} of js is finite`).toBe(true);
+      expectClose(b[i]!, ref, 1e-5, `${c.label}: output ${i}`);
+    });
+  });
+});
