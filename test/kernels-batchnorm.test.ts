@@ -63,6 +63,20 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
     });
   });
 
+  it('train with a batch of one row: xhat = 0, y = bias, and runVar moves towards 0 (no spread to estimate), all finite', () => {
+    scoped(be, () => {
+      const N = 9;
+      const rng = new TestRng(77);
+      const x = rng.floats(N, -3, 3), gain = rng.floats(N, 0.5, 2), bias = rng.floats(N), rm0 = rng.floats(N), rv0 = rng.floats(N, 0.5, 2);
+      const r = train(be, x, gain, bias, rm0, rv0, 1, N, 0.25);
+      expectSame(r.xhat, new Float64Array(N), 'xhat');
+      expectRelative(r.y, Float64Array.from(bias), U32, 'y');
+      expectRelative(r.invstd, new Float64Array(N).fill(1 / Math.sqrt(EPS)), 4 * U32, 'invstd');
+      expectRelative(r.runMean, Float64Array.from(rm0, (v, j) => 0.75 * v + 0.25 * x[j]!), 4 * U32, 'runMean');
+      expectRelative(r.runVar, Float64Array.from(rv0, (v) => 0.75 * v), 4 * U32, 'runVar');
+    });
+  });
+
   it.each(SHAPES)('train M=%i N=%i with gain 1, bias 0 gives zero-mean, unit-(biased)-variance columns', (M, N) => {
     scoped(be, () => {
       const rng = new TestRng(M * 103 + N);

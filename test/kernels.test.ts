@@ -73,15 +73,13 @@ function cases(): Case[] {
       const loss = be.softmaxCrossEntropy(d, putF32(be, rng.normals(M * N, 3)), putI32(be, rng.ints(M, N)), M, N);
       return [Float64Array.of(loss), readF32(be, d, M * N)];
     });
-    if (M > 1) {
-      add('batchNormTrain', `${M}×${N}`, (be, rng) => {
-        const y = putF32(be, new Float32Array(M * N)), xhat = putF32(be, new Float32Array(M * N)), invstd = putF32(be, new Float32Array(N));
-        const rm = putF32(be, rng.floats(N)), rv = putF32(be, rng.floats(N, 0.5, 2));
-        const x = putF32(be, rng.normals(M * N, 2, 1));
-        be.batchNormTrain(y, xhat, invstd, x, putF32(be, rng.floats(N)), putF32(be, rng.floats(N)), rm, rv, M, N, 0.1, 1e-5);
-        return [y, xhat].map((p) => readF32(be, p, M * N)).concat([invstd, rm, rv].map((p) => readF32(be, p, N)));
-      });
-    }
+    add('batchNormTrain', `${M}×${N}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(M * N)), xhat = putF32(be, new Float32Array(M * N)), invstd = putF32(be, new Float32Array(N));
+      const rm = putF32(be, rng.floats(N)), rv = putF32(be, rng.floats(N, 0.5, 2));
+      const x = putF32(be, rng.normals(M * N, 2, 1));
+      be.batchNormTrain(y, xhat, invstd, x, putF32(be, rng.floats(N)), putF32(be, rng.floats(N)), rm, rv, M, N, 0.1, 1e-5);
+      return [y, xhat].map((p) => readF32(be, p, M * N)).concat([invstd, rm, rv].map((p) => readF32(be, p, N)));
+    });
     add('batchNormEval', `${M}×${N}`, (be, rng) => {
       const y = putF32(be, new Float32Array(M * N));
       be.batchNormEval(y, putF32(be, rng.normals(M * N, 2, 1)), putF32(be, rng.floats(N)), putF32(be, rng.floats(N)),

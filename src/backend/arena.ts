@@ -113,7 +113,14 @@ export class Arena {
       try {
         this.memory.grow(Math.max(pages, Math.ceil(have / PAGE / 2))); // grow geometrically: few detaches
       } catch {
-        this.memory.grow(pages);
+        try {
+          this.memory.grow(pages);
+        } catch (err) {
+          throw new Error(
+            `Arena: cannot allocate ${name}: ${n} × ${type} needs the memory to grow from ${have} to ${end} bytes, ` +
+              `which failed (${(err as Error).message})`,
+          );
+        }
       }
     }
     this.top = end;
