@@ -1,0 +1,55 @@
+import type { Result } from './timing.ts';
+
+/** One performance target of the project, checked against the results of one run. */
+export interface TargetCheck {
+  what: string;
+  /** Measured speed-up of ours (wasm) over the other implementation; NaN when not measured. */
+  ratio: number;
+  goal: number;
+  met: boolean;
+}
+
+/** The makemore-shaped matmul groups (everything below 128³): the part-3 net's forward and backward products. */
+function isMakemoreShape(r: Result): boolean {
+  if (!r.bench.startsWith('matmul') || !r.shape) return false;
+  const [M, K, N] = r.shape.split('x').map(Number);
+  return !(M === K && K === N);
+}
+
+function speedup(results: readonly Result[], pick: (r: Result) => boolean, other: string): number {
+  const ours = results.find((r) => pick(r) && r.impl === 'wasm');
+  const them = results.find((r) => pick(r) && r.impl === other);
+  return ours && them ? them.median_us / ours.median_us : Number.NaN;
+}
+
+/**
+ * The issue's targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend; matmul at
+ * 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
+ */
+export function checkTargets(results: readonly Result[], part3Label: string): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const add = (what: string, ratio: number, goal: number): void => {
+    out.push({ what, ratio, goal, met: ratio >= goal });
+  };
+  const part3 = (r: Result): boolean => r.bench === 'mlp-step' && r.config === part3Label;
+  add('MLP step, part-3 config, vs TF.js wasm', speedup(results, part3, 'tfjs-wasm'), 20);
+  add('MLP step, part-3 config, vs our JS backend', speedup(results, part3, 'js'), 20);
+  for (const form of ['matmul', 'matmulTN', 'matmulNT']) {
+    const r = speedup(results, (x) => x.bench === form && x.shape === '512x512x512', 'tfjs-wasm');
+    if (!Number.isNaN(r)) add(`${form} 512³ vs TF.js wasm`, r, 1.25);
+  }
+  const shapes = [...new Set(results.filter(isMakemoreShape).map((r) => `${r.bench} ${r.shape}`))];
+  const ratios = shapes.map((s) => ({ s, r: speedup(results, (x) => `${x.bench} ${x.shape}` === s, 'tfjs-wasm') }));
+  if (ratios.length) {
+    const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
+    add(`matmul at makemore shapes vs TF.js wasm (slowest: ${worst.s})`, worst.r, 1.5);
+  }
+  return out;
+}
+
+/** The checks as Markdown lines. */
+export function formatTargets(checks: readonly TargetCheck[]): string {
+  return checks
+    .map((c) => `- ${c.what}: ${Number.isNaN(c.ratio) ? 'not measured' : `${c.ratio.toFixed(2)}×`} (target ≥ ${c.goal}×) ${c.met ? 'met' : 'NOT met'}`)
+    .join('\n');
+}

@@ -1,0 +1,141 @@
+/**
+ * Keeps the benchmarks honest and alive, without timing anything:
+ * - the TF.js models compute the same losses and updates as ours from the same weights, so the end-to-end
+ *   comparison times the same work;
+ * - `npm run bench -- --quick` runs every group and prints JSON lines of the documented shape.
+ */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { TfBigram, type BigramPath } from '../bench/tfjs/bigram.ts';
+import { TfMlp, type EmbeddingMode } from '../bench/tfjs/mlp.ts';
+import { initTf, useTf, type TfBackendName } from '../bench/tfjs/setup.ts';
+import { summary } from '../bench/index.ts';
+import { buildContexts } from '../src/data/contexts.ts';
+import { defaultNames } from '../src/data/default-names.ts';
+import { Vocabulary } from '../src/data/vocabulary.ts';
+import { NeuralBigram } from '../src/models/bigram.ts';
+import { MLP } from '../src/models/mlp.ts';
+import { Rng } from '../src/rng.ts';
+
+const words = defaultNames().slice(0, 300);
+const vocab = Vocabulary.fromWords(words);
+
+/** |a − b| ≤ atol + rtol·|b| elementwise, reporting the first offender. */
+function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  expect(a.length, `${what}: length`).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= atol + rtol * Math.abs(b[i]!))) {
+      expect.fail(`${what}[${i}]: ${a[i]} vs ${b[i]} (difference ${d})`);
+    }
+  }
+}
+
+const setups: [TfBackendName, EmbeddingMode][] = [['cpu', 'gather'], ['wasm', 'onehot']];
+
+describe('the TF.js MLP of the benchmark', () => {
+  it.each(setups)('on tfjs-%s (%s embedding) takes the same SGD steps as the library MLP', async (backend, mode) => {
+    await initTf();
+    await useTf(backend);
+    const hidden = [16, 12];
+    const T = 3;
+    const momentum = 0.1;
+    const ours = await MLP.create({ vocab, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 3, backend: 'js' });
+    const theirs = new TfMlp({ vocabSize: vocab.size, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 9 }, mode, 0.2);
+    try {
+      const names = ours.tensorNames().map((t) => t.name);
+      expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
+      for (const name of names) theirs.setTensor(name, ours.tensor(name));
+      const ctx = buildContexts(words, vocab, T);
+      const rng = new Rng(5);
+      for (let step = 0; step < 3; step++) {
+        const B = 8;
+        const X = new Int32Array(B * T);
+        const Y = new Int32Array(B);
+        for (let i = 0; i < B; i++) {
+          const e = rng.int(ctx.count);
+          X.set(ctx.X.subarray(e * T, e * T + T), i * T);
+          Y[i] = ctx.Y[e]!;
+        }
+        const a = ours.trainStep(X, Y, 0.2);
+        const b = theirs.trainStep(X, Y);
+        expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
+      }
+      for (const name of names) {
+        expectClose(theirs.tensors.get(name)!.dataSync(), ours.tensor(name), 1e-3, 1e-5, name);
+      }
+    } finally {
+      theirs.dispose();
+    }
+  });
+});
+
+describe('the TF.js neural bigram of the benchmark', () => {
+  const cases: [TfBackendName, BigramPath][] = [['cpu', 'per-example'], ['cpu', 'count'], ['wasm', 'per-example'], ['wasm', 'count']];
+  it.each(cases)('on tfjs-%s (%s path) takes the same full-batch steps as the library bigram', async (backend, path) => {
+    await initTf();
+    await useTf(backend);
+    const lambda = 0.01;
+    const V = vocab.size;
+    const ctx = buildContexts(words, vocab, 1);
+    const ours = await NeuralBigram.create({ vocab, seed: 4, regularization: lambda, backend: 'js' });
+    ours.setData(ctx);
+    const theirs = new TfBigram(ctx.X, ctx.Y, V, path, 10, (2 * lambda) / (V * V), 8);
+    try {
+      theirs.setWeights(ours.weights());
+      for (let step = 0; step < 3; step++) {
+        const a = ours.step(10, { path: path === 'count' ? 'counts' : 'examples' });
+        const b = theirs.trainStep();
+        expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
+      }
+      expectClose(theirs.weights(), ours.weights(), 1e-3, 1e-4, 'W');
+    } finally {
+      theirs.dispose();
+    }
+  });
+});
+
+describe('npm run bench -- --quick', () => {
+  it('prints one JSON line per implementation of every benchmark group', { timeout: 120_000 }, async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/index.ts', '--quick'], {
+      cwd: root,
+      maxBuffer: 1 << 24,
+    });
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) {
+      expect(typeof l.bench).toBe('string');
+      expect(typeof l.impl).toBe('string');
+      expect(typeof (l.shape ?? l.config)).toBe('string');
+      expect(l.median_us).toBeGreaterThan(0);
+      expect(Number.isFinite(l.median_us)).toBe(true);
+      expect(Number.isInteger(l.runs) && (l.runs as number) >= 1).toBe(true);
+      if (String(l.bench).startsWith('matmul')) expect(l.gflops).toBeGreaterThan(0);
+    }
+    const has = (bench: string, impl: string): boolean => lines.some((l) => l.bench === bench && l.impl === impl);
+    for (const bench of ['matmul', 'matmulTN', 'matmulNT', 'mlp-step', 'bigram-step']) {
+      for (const impl of ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu']) expect(has(bench, impl), `${bench} ${impl}`).toBe(true);
+    }
+    for (const bench of ['softmaxCrossEntropy', 'batchNorm fwd+bwd', 'tanhForward', 'tanhBackward', 'embeddingGather', 'embeddingScatterAdd']) {
+      for (const impl of ['wasm', 'js']) expect(has(bench, impl), `${bench} ${impl}`).toBe(true);
+    }
+    const bigram = lines.filter((l) => l.bench === 'bigram-step').map((l) => String(l.config));
+    expect(bigram.some((c) => c.startsWith('per-example'))).toBe(true);
+    expect(bigram.some((c) => c.startsWith('count'))).toBe(true);
+    // the table and the target lines come at the end of stderr
+    expect(stderr).toContain('| bench | shape / config |');
+    expect(stderr).toContain('MLP step, part-3 config, vs TF.js wasm');
+  });
+
+  it('summarizes results into a table with ratios against ours', () => {
+    const text = summary([
+      { bench: 'matmul', impl: 'wasm', shape: '512x512x512', median_us: 10, runs: 3, calls: 1 },
+      { bench: 'matmul', impl: 'tfjs-wasm', shape: '512x512x512', median_us: 15, runs: 3, calls: 1 },
+    ]);
+    expect(text).toContain('1.50×');
+    expect(text).toMatch(/matmul 512³ vs TF\.js wasm: 1\.50× \(target ≥ 1\.25×\) met/);
+  });
+});
+
