@@ -2,92 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, KERNEL_NAMES, type Kernels } from '../src/backend/index.ts';
 import { BACKEND_NAMES, openBackend, scoped } from './helpers/backends.ts';
 import { TestRng } from './helpers/rng.ts';
-
-type KernelName = (typeof KERNEL_NAMES)[number];
-type Sizes = Record<'M' | 'K' | 'N' | 'n' | 'B' | 'T' | 'D', number>;
-
-/** One argument of a kernel, in signature order, described well enough to build valid and invalid values for it. */
-type Arg =
-  | { kind: 'f32'; name: string; need: (s: Sizes) => number; alloc?: (s: Sizes) => number; anyType?: boolean }
-  | { kind: 'i32'; name: string; need: (s: Sizes) => number; limit: (s: Sizes) => number }
-  | { kind: 'size'; name: keyof Sizes }
-  | { kind: 'flag' }
-  | { kind: 'number'; name: string; valid: number; bad: number[] };
-
-const VOCAB = 6; // rows of the embedding tables below
-const f32 = (name: string, need: (s: Sizes) => number, extra: Partial<Extract<Arg, { kind: 'f32' }>> = {}): Arg =>
-  ({ kind: 'f32', name, need, ...extra });
-const i32 = (name: string, need: (s: Sizes) => number, limit: (s: Sizes) => number): Arg => ({ kind: 'i32', name, need, limit });
-const size = (name: keyof Sizes): Arg => ({ kind: 'size', name });
-const flag: Arg = { kind: 'flag' };
-const MN = (s: Sizes) => s.M * s.N;
-const N_ = (s: Sizes) => s.N;
-const n_ = (s: Sizes) => s.n;
-const momentum: Arg = { kind: 'number', name: 'momentum', valid: 0.1, bad: [-0.1, 1.5, NaN] };
-const eps: Arg = { kind: 'number', name: 'eps', valid: 1e-5, bad: [0, -1e-5, NaN, Infinity] };
-
-/** Every kernel's signature, with the argument names the checked wrapper reports. */
-const SIGNATURES: Record<KernelName, Arg[]> = {
-  matmul: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag],
-  matmulTN: [f32('C', MN), f32('A', (s) => s.K * s.M), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag],
-  matmulNT: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.N * s.K), size('M'), size('K'), size('N'), flag],
-  addBias: [f32('y', MN), f32('b', N_), size('M'), size('N')],
-  biasBackward: [f32('db', N_), f32('dy', MN), size('M'), size('N'), flag],
-  tanhForward: [f32('y', n_), f32('x', n_), size('n')],
-  tanhBackward: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag],
-  softmax: [f32('y', MN), f32('x', MN), size('M'), size('N')],
-  logSoftmax: [f32('y', MN), f32('x', MN), size('M'), size('N')],
-  crossEntropyLoss: [f32('logits', MN), i32('targets', (s) => s.M, N_), size('M'), size('N')],
-  softmaxCrossEntropy: [f32('dlogits', MN), f32('logits', MN), i32('targets', (s) => s.M, N_), size('M'), size('N')],
-  batchNormTrain: [
-    f32('y', MN), f32('xhat', MN), f32('invstd', N_), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_),
-    f32('runVar', N_), size('M'), size('N'), momentum, eps,
-  ],
-  batchNormEval: [f32('y', MN), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_), f32('runVar', N_), size('M'), size('N'), eps],
-  batchNormBackward: [
-    f32('dx', MN), f32('dgain', N_), f32('dbias', N_), f32('dy', MN), f32('xhat', MN), f32('invstd', N_), f32('gain', N_),
-    size('M'), size('N'),
-  ],
-  embeddingGather: [
-    f32('out', (s) => s.B * s.T * s.D), f32('table', (s) => s.D, { alloc: (s) => VOCAB * s.D }),
-    i32('idx', (s) => s.B * s.T, () => VOCAB), size('B'), size('T'), size('D'),
-  ],
-  embeddingScatterAdd: [
-    f32('dtable', (s) => s.D, { alloc: (s) => VOCAB * s.D }), f32('dout', (s) => s.B * s.T * s.D),
-    i32('idx', (s) => s.B * s.T, () => VOCAB), size('B'), size('T'), size('D'),
-  ],
-  sgdUpdate: [
-    f32('param', n_), f32('grad', n_), size('n'), { kind: 'number', name: 'lr', valid: 0.1, bad: [NaN, Infinity] },
-    { kind: 'number', name: 'weightDecay', valid: 0.01, bad: [-0.1, NaN, Infinity] },
-  ],
-  zero: [f32('x', n_, { anyType: true }), size('n')],
-  sumSquares: [f32('x', n_), size('n')],
-};
-
-const SIZES: Sizes = { M: 3, K: 4, N: 5, n: 7, B: 2, T: 3, D: 4 };
-
-/** Allocates valid buffers for every pointer argument and returns the argument list of a valid call. */
-function validArgs(be: Backend, kernel: KernelName, rng: TestRng): unknown[] {
-  return SIGNATURES[kernel].map((a) => {
-    switch (a.kind) {
-      case 'f32': {
-        const len = (a.alloc ?? a.need)(SIZES);
-        const p = be.arena.allocF32(len, a.name);
-        be.arena.f32(p, len).set(rng.floats(len, 0.5, 1.5)); // positive: valid as variances too
-        return p;
-      }
-      case 'i32': {
-        const len = a.need(SIZES);
-        const p = be.arena.allocI32(len, a.name);
-        be.arena.i32(p, len).set(rng.ints(len, a.limit(SIZES)));
-        return p;
-      }
-      case 'size': return SIZES[a.name];
-      case 'flag': return false;
-      case 'number': return a.valid;
-    }
-  });
-}
+import { type KernelName, SIGNATURES, SIZES, validArgs } from './helpers/signatures.ts';
 
 /** One invalid call: the argument list, and the pieces of text its error message must contain. */
 interface BadCall { what: string; args: unknown[]; mentions: string[] }
@@ -97,7 +12,7 @@ function badCalls(be: Backend, kernel: KernelName, rng: TestRng): BadCall[] {
   const sig = SIGNATURES[kernel];
   const calls: BadCall[] = [];
   const variant = (i: number, value: unknown, what: string, mentions: string[]) => {
-    const args = validArgs(be, kernel, rng);
+    const args = validArgs(be, kernel, rng, SIZES);
     args[i] = value;
     calls.push({ what, args, mentions: [kernel, ...mentions] });
   };
@@ -172,7 +87,7 @@ describe.each(BACKEND_NAMES)('%s backend: bad arguments throw an Error naming th
       const call = (target: Backend, args: unknown[]) => (target[kernel] as (...a: unknown[]) => unknown)(...args);
 
       // The valid call goes through to the raw kernel (so the bad ones below are rejected for their one change).
-      call(spied, validArgs(be, kernel, rng));
+      call(spied, validArgs(be, kernel, rng, SIZES));
       expect(calls()).toBe(1);
 
       const bad = badCalls(be, kernel, rng);

@@ -8,11 +8,11 @@ import { TestRng } from './helpers/rng.ts';
 type Form = 'matmul' | 'matmulTN' | 'matmulNT';
 const FORMS: readonly Form[] = ['matmul', 'matmulTN', 'matmulNT'];
 
-/** [M, K, N]: degenerate 1s, odd sizes, makemore's 27/30/200 layers, and a large K. */
+/** [M, K, N]: degenerate 1s, odd sizes, makemore's 27/30/200 layers, and large K (the wasm kernel blocks K by 128). */
 const SHAPES: readonly [number, number, number][] = [
   [1, 1, 1], [1, 5, 1], [1, 1, 9], [9, 1, 1], [3, 5, 7], [7, 3, 5], [5, 7, 3], [4, 8, 4], [13, 11, 17],
   [32, 30, 200], [32, 200, 27], [200, 32, 27], [27, 27, 27], [30, 200, 30], [33, 65, 31],
-  [6, 1031, 10], [5, 2048, 3], [1, 1500, 1],
+  [6, 1031, 10], [5, 2048, 3], [1, 1500, 1], [3, 256, 5], [3, 257, 5], [2, 384, 9], // around a K-blocking edge
 ];
 
 /**

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, KERNEL_NAMES, type Kernels } from '../src/backend/index.ts';
-import { openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
+import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
-
-type KernelName = (typeof KERNEL_NAMES)[number];
+import { type KernelName, SIGNATURES, type Sizes, validArgs } from './helpers/signatures.ts';
 
 /**
  * One kernel call on fixed random inputs. `run` allocates everything it needs on the backend it is given and returns
@@ -154,6 +153,30 @@ describe('wasm and JS agree within 1e-5 relative (to the largest magnitude of ea
     a.forEach((ref, i) => {
       expect(ref.every(Number.isFinite), `${c.label}: output ${i} of js is finite`).toBe(true);
       expectClose(b[i]!, ref, 1e-5, `${c.label}: output ${i}`);
+    });
+  });
+});
+
+describe.each(BACKEND_NAMES)('%s backend: kernels touch nothing beyond their operands', (name) => {
+  // Odd sizes everywhere, so every SIMD loop has a 1-3 element tail.
+  const sizeSets: Sizes[] = [
+    { M: 3, K: 5, N: 5, n: 7, B: 3, T: 1, D: 3 },
+    { M: 5, K: 7, N: 3, n: 9, B: 1, T: 3, D: 5 },
+    { M: 1, K: 1, N: 1, n: 1, B: 1, T: 1, D: 1 },
+  ];
+  it.each(KERNEL_NAMES)('%s with each operand in turn ending at the last byte of memory', async (kernel) => {
+    const be = await openBackend(name);
+    const call = (args: unknown[]) => (be[kernel] as (...a: unknown[]) => unknown)(...args);
+    sizeSets.forEach((sizes, s) => {
+      SIGNATURES[kernel].forEach((arg, i) => {
+        if (arg.kind !== 'f32' && arg.kind !== 'i32') return;
+        scoped(be, () => {
+          const rng = new TestRng(s * 100 + i);
+          // Every other operand is allocated first; this one last, flush against the end of memory.
+          const args = validArgs(be, kernel, rng, sizes, i);
+          expect(() => call(args), `${kernel} with ${arg.name} at the end of memory, sizes ${JSON.stringify(sizes)}`).not.toThrow();
+        });
+      });
     });
   });
 });

@@ -77,3 +77,22 @@ export function readOut(be: Backend, out: Out): Float64Array {
   }
   return Float64Array.from(all.subarray(0, out.n));
 }
+
+/**
+ * A pointer to n elements that end exactly at the last byte of linear memory (filling the rest of the memory, after
+ * growing it if needed): a wasm kernel that loads or stores even one float beyond them traps. Allocate nothing after it.
+ */
+export function placeAtEnd(be: Backend, n: number, type: 'f32' | 'i32', name = 'at end'): Ptr {
+  const arena = be.arena;
+  for (;;) {
+    const probe = arena.allocF32(1, 'probe');
+    const top = probe + 16; // the probe's one float, padded to the 16-byte alignment
+    const free = (arena.memory.buffer.byteLength - top) / 4;
+    if (free >= n) {
+      const p = type === 'f32' ? arena.allocF32(free, name) : arena.allocI32(free, name);
+      if (p !== top || p + 4 * free !== arena.memory.buffer.byteLength) throw new Error('placeAtEnd: arena layout assumption broken');
+      return p + 4 * (free - n);
+    }
+    arena.allocF32(n + 4, 'grow'); // not enough room left: make the memory grow, then try again
+  }
+}
