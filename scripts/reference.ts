@@ -1,0 +1,188 @@
+/**
+ * The reference figures of makemore, reproduced on names.txt (32,033 names; read from ../shared/data/names.txt
+ * relative to the repository, never copied into it):
+ *
+ *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
+ *   npm run reference -- --only counts,bigram,determinism,agreement
+ *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *
+ * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement), --steps <n> (MLP and deep MLP steps,
+ * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
+  type BackendName, type MLPOptions, type WordSplits,
+} from '../src/index.ts';
+
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    steps: { type: 'string', default: '200000' },
+    backend: { type: 'string', default: 'wasm' },
+    data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+for (const p of only) {
+  if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
+}
+const steps = Number(values.steps);
+if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be an integer >= 2, got ${values.steps}`);
+const backend = values.backend as BackendName;
+if (backend !== 'wasm' && backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
+const seed = Number(values.seed);
+
+const words = readWords(readFileSync(values.data!, 'utf8'));
+const vocab = Vocabulary.fromWords(words);
+const splits = splitWords(words, { seed });
+const summary: string[] = [];
+let failed = false;
+
+function report(part: Part, figures: Record<string, unknown>, pass: boolean, line: string): void {
+  console.log(JSON.stringify({ part, ...figures, pass }));
+  summary.push(`${pass ? 'PASS' : 'FAIL'}  ${part.padEnd(12)} ${line}`);
+  if (!pass) failed = true;
+}
+
+const round = (x: number, d = 5): number => Number(x.toFixed(d));
+
+/** The lecture's part-3 MLP: block 3, embed 10, BatchNorm, batch 32, lr 0.1 then 0.01 from half the steps. */
+async function trainMlp(part: Part, hidden: number[]): Promise<{ dev: number; figures: Record<string, unknown> }> {
+  const options: MLPOptions = { vocab, blockSize: 3, embedDim: 10, hidden, batchNorm: true, seed, backend };
+  const model = await MLP.create(options);
+  const half = Math.floor(steps / 2);
+  const start = performance.now();
+  const result = await train(model, {
+    data: { train: splits.train }, steps, batchSize: 32, seed,
+    lr: (i) => (i < half ? 0.1 : 0.01),
+    progressEvery: Math.max(1, Math.round(steps / 20)),
+    onProgress: (p) => process.stderr.write(`  ${part} step ${p.step}/${p.steps} loss ${p.trainLoss.toFixed(4)} (${Math.round(p.stepsPerSecond)} steps/s)\n`),
+  });
+  const trainSeconds = (performance.now() - start) / 1000;
+  const losses = { train: model.nll(splits.train), dev: model.nll(splits.dev), test: model.nll(splits.test) };
+  return {
+    dev: losses.dev,
+    figures: {
+      hidden, parameters: model.parameterCount, steps, backend,
+      train: round(losses.train), dev: round(losses.dev), test: round(losses.test),
+      seconds: round(trainSeconds, 1), stepsPerSecond: Math.round(steps / trainSeconds),
+      samples: model.sample({ count: 8, seed }),
+    },
+  };
+}
+
+if (only.includes('counts')) {
+  const model = NGramModel.fit(words, { n: 2, smoothing: 1 });
+  const nll = model.nll(words);
+  const examples = ['train', 'dev', 'test'].reduce((s, k) => s + buildContexts(splits[k as keyof WordSplits], vocab, 3).count, 0);
+  const pass = Math.abs(nll - 2.45458) <= 1e-4 && examples === 228146;
+  report('counts', { words: words.length, vocab: vocab.size, nll: round(nll, 6), examples }, pass,
+    `bigram k=1 NLL ${nll.toFixed(5)} (want 2.45458 ± 1e-4); block-3 examples ${examples} (want 228146)`);
+}
+
+if (only.includes('bigram')) {
+  const counted = NGramModel.fit(words, { n: 2, smoothing: 1 });
+  const model = await NeuralBigram.create({ vocab, regularization: 0.01, seed, backend });
+  model.setData(words);
+  // the two gradient paths on the full data, at the initial weights. The per-example path scatter-adds 228k float32
+  // contributions of size ~1/M into each row, so it carries float32 summation error (~1e-4 relative), the count path not.
+  model.lossAndGradient('counts');
+  const gCounts = model.gradient();
+  model.lossAndGradient('examples');
+  const gExamples = model.gradient();
+  let gradDiff = 0, gradMax = 0;
+  for (let i = 0; i < gCounts.length; i++) {
+    gradDiff = Math.max(gradDiff, Math.abs(gCounts[i]! - gExamples[i]!));
+    gradMax = Math.max(gradMax, Math.abs(gCounts[i]!));
+  }
+  const start = performance.now();
+  const losses = model.trainFullBatch(words, { steps: 200, lr: 50 });
+  const seconds = (performance.now() - start) / 1000;
+  const loss = model.lossAndGradient(); // after the 200th update, penalty included
+  const nll = model.nll(words);
+  const countNll = counted.nll(words);
+  // rows of softmax(W) against the smoothed counts, on the bigrams seen at least 500 times
+  const V = vocab.size;
+  const P = model.probabilities();
+  const N = counted.counts();
+  let probDiff = 0, cells = 0;
+  for (let i = 0; i < V; i++) {
+    const q = counted.probabilities([i]);
+    for (let j = 0; j < V; j++) {
+      if (N[i * V + j]! < 500) continue;
+      cells++;
+      probDiff = Math.max(probDiff, Math.abs(P[i * V + j]! - q[j]!));
+    }
+  }
+  const pass = Math.abs(nll - countNll) <= 0.03 && Math.abs(loss - countNll) <= 0.03 && probDiff <= 0.01 && gradDiff <= 1e-3 * gradMax;
+  report('bigram', {
+    steps: 200, lr: 50, lambda: 0.01, initialLoss: round(losses[0]!), loss: round(loss), nll: round(nll), countNll: round(countNll),
+    maxProbDiff: round(probDiff, 5), cells, gradientPathDiff: gradDiff, gradientScale: gradMax, seconds: round(seconds, 2),
+  }, pass, `NLL ${nll.toFixed(4)}, loss with penalty ${loss.toFixed(4)} vs counts ${countNll.toFixed(4)}; ` +
+    `max |softmax − smoothed| ${probDiff.toFixed(4)} over ${cells} bigrams with N ≥ 500; gradient paths differ by ${gradDiff.toExponential(1)}`);
+}
+
+let oneLayerDev: number | undefined;
+if (only.includes('mlp')) {
+  const { dev, figures } = await trainMlp('mlp', [200]);
+  oneLayerDev = dev;
+  const target = steps >= 200000;
+  report('mlp', figures, !target || dev <= 2.12,
+    `hidden [200]: train ${figures.train} dev ${figures.dev} test ${figures.test} in ${figures.seconds} s` +
+      (target ? ' (want dev ≤ 2.12; lecture 2.1048)' : ` (shortened run: dev ≤ 2.12 only checked at 200k steps)`));
+}
+
+if (only.includes('deep')) {
+  const { dev, figures } = await trainMlp('deep', [100, 100, 100, 100, 100]);
+  const pass = Number.isFinite(dev) && (oneLayerDev === undefined || dev <= oneLayerDev + 0.02);
+  report('deep', { ...figures, oneLayerDev: oneLayerDev === undefined ? null : round(oneLayerDev) }, pass,
+    `hidden [100]×5: train ${figures.train} dev ${figures.dev} test ${figures.test} in ${figures.seconds} s` +
+      (oneLayerDev === undefined ? ' (run with mlp to compare)' : ` (1-layer dev ${oneLayerDev.toFixed(4)}; want ≤ +0.02)`));
+}
+
+if (only.includes('determinism')) {
+  const run = async (): Promise<Float32Array> => {
+    const model = await MLP.create({ vocab, seed, backend: 'wasm' });
+    await train(model, { data: { train: splits.train }, steps: 1000, seed, lr: 0.1 });
+    return model.stateVector();
+  };
+  const a = await run();
+  const b = await run();
+  const ua = new Uint32Array(a.buffer), ub = new Uint32Array(b.buffer);
+  let differing = 0;
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) differing++;
+  report('determinism', { steps: 1000, values: a.length, differing }, differing === 0,
+    `two wasm runs of 1000 steps: ${differing} of ${a.length} parameter/buffer values differ in any bit`);
+}
+
+if (only.includes('agreement')) {
+  const js = await MLP.create({ vocab, seed, backend: 'js' });
+  const wasm = await MLP.create({ vocab, seed, backend: 'wasm' });
+  const c = buildContexts(splits.train, vocab, 3);
+  const rng = new Rng(seed);
+  const X = new Int32Array(96), Y = new Int32Array(32);
+  let maxDiff = 0;
+  for (let s = 0; s < 100; s++) {
+    for (let b = 0; b < 32; b++) {
+      const r = rng.int(c.count);
+      X.set(c.X.subarray(r * 3, r * 3 + 3), b * 3);
+      Y[b] = c.Y[r]!;
+    }
+    maxDiff = Math.max(maxDiff, Math.abs(js.trainStep(X, Y, 0.1) - wasm.trainStep(X, Y, 0.1)));
+  }
+  const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
+  report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
+    `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+console.log(`# ${words.length} words from ${values.data}; backend ${backend}; seed ${seed}`);
+for (const line of summary) console.log(`# ${line}`);
+process.exitCode = failed ? 1 : 0;
