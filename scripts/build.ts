@@ -13,7 +13,7 @@
  */
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -24,9 +24,14 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const WASM_FILE = join(ROOT, 'build', 'kernels.wasm');
 
 /** The one module that knows where the kernels' bytes come from; the bundles swap it out. */
-const WASM_BYTES_MODULE = /[\\/]backend[\\/]wasm-bytes(\.ts)?$/;
-/** The library's public entry, as imported by the demo's scripts: rewritten to the bundle, not bundled twice. */
-const LIBRARY_ENTRY = /^(\.\.\/)+src\/index\.ts$/;
+const WASM_BYTES_MODULE = /(^|[\\/])wasm-bytes(\.ts)?$/;
+/** The embedded names: kept out of the library bundle (they would double it), shipped as `names.js`. */
+const NAMES_MODULE = /[\\/]data[\\/]default-names(\.ts)?$/;
+/** The demo's imports of the library and the names: rewritten to the shipped bundles, not bundled twice. */
+const DEMO_EXTERNALS: [RegExp, string][] = [
+  [/^(\.\.\/)+src\/index\.ts$/, '../makemore.js'],
+  [/^(\.\.\/)+src\/data\/default-names\.ts$/, '../names.js'],
+];
 
 /** Options for {@link build}. */
 export interface BuildOptions {
@@ -78,9 +83,12 @@ export function defaultWasmBytes() {
         return {
           loader: 'js',
           contents: `
-/** Where the kernels are: kernels.wasm beside this bundle. Pass { wasm } to createBackend to load them elsewhere. */
-export function defaultWasmBytes() {
-  return new URL('./kernels.wasm', import.meta.url);
+/** The kernels from kernels.wasm beside this bundle. Pass { wasm } to createBackend to load them from elsewhere. */
+export async function defaultWasmBytes() {
+  const url = new URL('./kernels.wasm', import.meta.url);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error('wasm backend: fetching ' + url.href + ' failed: HTTP ' + response.status + "; pass { wasm } to createBackend('wasm', { wasm }) to load the kernels from elsewhere");
+  return new Uint8Array(await response.arrayBuffer());
 }`,
         };
       });
@@ -88,13 +96,50 @@ export function defaultWasmBytes() {
   };
 }
 
-/** The demo's scripts import the library from source for type checking; at build time that becomes the bundle. */
-const libraryExternal: esbuild.Plugin = {
-  name: 'library-external',
+/** The demo's scripts import the library from source for type checking; at build time those become the bundles. */
+const demoExternals: esbuild.Plugin = {
+  name: 'demo-externals',
   setup(b) {
-    b.onResolve({ filter: LIBRARY_ENTRY }, () => ({ path: '../makemore.js', external: true }));
+    for (const [filter, path] of DEMO_EXTERNALS) b.onResolve({ filter }, () => ({ path, external: true }));
   },
 };
+
+/**
+ * In the library bundle, `defaultNames` is a stub that says where the names are: ~8,400 names are data, not library,
+ * and would double the download of every page that only trains on its own words.
+ */
+const namesStub: esbuild.Plugin = {
+  name: 'names-stub',
+  setup(b) {
+    b.onResolve({ filter: NAMES_MODULE }, () => ({ path: 'names-stub', namespace: 'makemore-names' }));
+    b.onLoad({ filter: /.*/, namespace: 'makemore-names' }, () => ({
+      loader: 'js',
+      contents: `
+/** Not in this bundle: import { defaultNames } from 'makemore-wasm/names' (dist/names.js). */
+export function defaultNames() {
+  throw new Error("defaultNames: the embedded names are not in the browser bundle (they would double its size); import { defaultNames } from 'makemore-wasm/names' (dist/names.js)");
+}`,
+    }));
+  },
+};
+
+/**
+ * \`dist/names.js\`: \`defaultNames()\` with the list computed here, at build time, by the library's own function — the
+ * same words in the same order, without the two raw JSON files it is merged from.
+ */
+async function namesModule(): Promise<string> {
+  const { defaultNames } = (await import('../src/data/default-names.ts')) as typeof import('../src/data/default-names.ts');
+  const text = defaultNames().join('\n');
+  return `
+const TEXT = ${JSON.stringify(text)};
+let cache;
+/** The embedded English first names (lower-cased a–z, de-duplicated, sorted); a fresh array each call. */
+export function defaultNames() {
+  if (cache === undefined) cache = TEXT.split('\\n');
+  return cache.slice();
+}
+`;
+}
 
 /** Compiles the kernels if `build/kernels.wasm` is missing. */
 export function ensureWasm(): void {
@@ -121,15 +166,22 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: ROOT,
+    // wasm.ts reads file: URLs with a lazy import('node:fs/promises'), a branch browsers never take
+    external: ['node:*'],
   };
   const library = (outfile: string, mode: 'inline' | 'url') =>
     esbuild.build({
       ...common,
       entryPoints: [join(ROOT, 'src', 'index.ts')],
       outfile: join(outdir, outfile),
-      plugins: [wasmBytesPlugin(mode)],
+      plugins: [wasmBytesPlugin(mode), namesStub],
     });
   await Promise.all([library('makemore.js', 'inline'), library('makemore.nowasm.js', 'url')]);
+  await esbuild.build({
+    ...common,
+    stdin: { contents: await namesModule(), loader: 'js', sourcefile: 'names.js' },
+    outfile: join(outdir, 'names.js'),
+  });
   writeFileSync(join(outdir, 'kernels.wasm'), readFileSync(WASM_FILE));
 
   if (options.demo ?? true) {
@@ -137,7 +189,7 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
       ...common,
       entryPoints: { main: join(ROOT, 'web', 'main.ts'), worker: join(ROOT, 'web', 'worker.ts') },
       outdir: join(outdir, 'demo'),
-      plugins: [libraryExternal, wasmBytesPlugin('inline')],
+      plugins: [demoExternals],
     });
   }
 
@@ -148,12 +200,29 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
         '--outDir', join(outdir, 'types')],
       { cwd: ROOT, stdio: 'inherit' },
     );
+    rewriteDeclarationImports(join(outdir, 'types'));
   }
 
-  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm'].map((file) => {
+  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm', 'names.js'].map((file) => {
     const data = readFileSync(join(outdir, file));
     return { file: relative(ROOT, join(outdir, file)), bytes: statSync(join(outdir, file)).size, gzipBytes: gzipSync(data, { level: 9 }).length };
   });
+}
+
+/**
+ * tsc keeps the sources' `./x.ts` specifiers in the declarations; `./x.js` is what every TypeScript version and
+ * moduleResolution setting resolves to the neighbouring `x.d.ts`.
+ */
+function rewriteDeclarationImports(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) rewriteDeclarationImports(path);
+    else if (entry.name.endsWith('.d.ts')) {
+      const text = readFileSync(path, 'utf8');
+      const fixed = text.replace(/(['"])(\.{1,2}\/[^'"]*?)\.ts\1/g, '$1$2.js$1');
+      if (fixed !== text) writeFileSync(path, fixed);
+    }
+  }
 }
 
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;

@@ -18,6 +18,12 @@ export const MAX_WORDS = 250_000;
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
+/** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; evalEvery: number }> = {
+  ngram: { steps: 1, lr: 0.1, evalEvery: 1 },
+  bigram: { steps: 300, lr: 50, evalEvery: 10 },
+  mlp: { steps: 10_000, lr: 0.1, evalEvery: 500 },
+};
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
 export interface DemoState {
@@ -25,6 +31,8 @@ export interface DemoState {
   status: 'idle' | 'training' | 'stopped' | 'done' | 'error';
   config: RunConfig | null;
   step: number;
+  /** Every step's minibatch loss (full-batch loss for the neural bigram), in order. */
+  losses: number[];
   trainLoss: number;
   devLoss: number;
   stepsPerSecond: number;
@@ -71,6 +79,7 @@ const state: DemoState = {
   status: 'idle',
   config: null,
   step: 0,
+  losses: [],
   trainLoss: Number.NaN,
   devLoss: Number.NaN,
   stepsPerSecond: 0,
@@ -151,6 +160,7 @@ function onMessage(msg: FromWorker): void {
     case 'progress':
       state.step = msg.step;
       state.stepsPerSecond = msg.stepsPerSecond;
+      for (const p of msg.train) state.losses.push(p.loss);
       if (msg.train.length) state.trainLoss = msg.train[msg.train.length - 1]!.loss;
       if (msg.dev.length) state.devLoss = msg.dev[msg.dev.length - 1]!.loss;
       chart.add(msg.train, msg.dev);
@@ -216,12 +226,13 @@ function readConfig(): RunConfig {
   const kind = ui.kind.value as Kind;
   return {
     kind,
-    seed: num('seed', true, 0, 2 ** 32 - 1),
+    seed: num('seed', true, 0, 2 ** 31 - 1),
+    order: num('order', true, 1, 5),
     smoothing: num('smoothing', false, 0),
     regularization: num('regularization', false, 0),
     blockSize: num('blockSize', true, 1, 16),
     embedDim: num('embedDim', true, 1, 128),
-    hidden: num('hidden', true, 1, 1024),
+    hidden: readHidden(),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
@@ -229,6 +240,17 @@ function readConfig(): RunConfig {
     weightDecay: num('weightDecay', false, 0),
     evalEvery: num('evalEvery', true, 1),
   };
+}
+
+/** Hidden layer widths: comma-separated integers ('' is no hidden layer: a linear model of the embeddings). */
+function readHidden(): number[] {
+  const raw = $<HTMLInputElement>('hidden').value.trim();
+  if (raw === '') return [];
+  const widths = raw.split(/[\s,]+/).map(Number);
+  if (widths.length > 4 || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 1024)) {
+    throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
+  }
+  return widths;
 }
 
 /** The word list in the text area, checked for the problems a person can fix. */
@@ -267,14 +289,14 @@ function onTrain(): void {
     worker.terminate();
     worker = startWorker();
   }
-  Object.assign(state, { config, step: 0, trainLoss: Number.NaN, devLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '' });
+  Object.assign(state, { config, step: 0, losses: [], trainLoss: Number.NaN, devLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '' });
   state.sampleSeed = config.seed;
   ui.samples.replaceChildren();
   showFigures();
   chart.reset(config.kind === 'ngram' ? 1 : config.steps);
   setRunStatus('training');
   setStatus(ui.trainStatus, config.kind === 'ngram' ? 'Counting…' : 'Starting…');
-  post({ type: 'train', text, config });
+  post({ type: 'train', text, config, temperature: Number(ui.temperature.value) });
 }
 
 function onSample(): void {
@@ -310,7 +332,14 @@ async function onFile(): Promise<void> {
   setStatus(ui.dataStatus, n === 0 ? `'${file.name}' has no words.` : `Loaded '${file.name}': ${n.toLocaleString('en-US')} words.`, n === 0 ? 'error' : 'ok');
 }
 
-ui.kind.addEventListener('change', () => (document.body.dataset.kind = ui.kind.value));
+ui.kind.addEventListener('change', () => {
+  const kind = ui.kind.value as Kind;
+  document.body.dataset.kind = kind;
+  const d = KIND_DEFAULTS[kind];
+  $<HTMLInputElement>('steps').value = String(d.steps);
+  $<HTMLInputElement>('lr').value = String(d.lr);
+  $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
+});
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));
 ui.resume.addEventListener('click', () => {

@@ -10,7 +10,9 @@ export type Kind = 'ngram' | 'bigram' | 'mlp';
 export interface RunConfig {
   kind: Kind;
   seed: number;
-  /** ngram: pseudo-count added to every bigram count. */
+  /** ngram: characters per event (2 is the bigram). */
+  order: number;
+  /** ngram: pseudo-count added to every count. */
   smoothing: number;
   /** bigram: L2 regularization strength. */
   regularization: number;
@@ -18,8 +20,8 @@ export interface RunConfig {
   blockSize: number;
   /** mlp: embedding dimension per character. */
   embedDim: number;
-  /** mlp: hidden units. */
-  hidden: number;
+  /** mlp: width of each hidden layer. */
+  hidden: number[];
   /** mlp: BatchNorm after the hidden pre-activation. */
   batchNorm: boolean;
   steps: number;
@@ -32,7 +34,7 @@ export interface RunConfig {
 /** Page → worker. */
 export type ToWorker =
   /** Start a new run on the words of `text` (one per line). */
-  | { type: 'train'; text: string; config: RunConfig }
+  | { type: 'train'; text: string; config: RunConfig; temperature: number }
   /** Stop the current run after the step in progress. */
   | { type: 'stop' }
   /** Continue a stopped run up to its configured number of steps. */

@@ -1,0 +1,165 @@
+/**
+ * The demo page in a real Chromium: it trains a small MLP in its worker, the loss falls, samples appear — and every
+ * minibatch loss, the dev loss and the samples are bit-identical to what the library computes here in Node for the
+ * same seed, data and hyper-parameters on the wasm backend.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/build.ts';
+import { defaultNames } from '../../src/data/default-names.ts';
+import { MLP, NGramModel, Vocabulary, readWords, splitWords, train } from '../../src/index.ts';
+import type { DemoState } from '../../web/main.ts';
+import { ARTIFACTS, startFixture, type BrowserFixture } from './setup.ts';
+
+let fx: BrowserFixture;
+let page: Page;
+/** The MLP the first test trained in Node, for the sampling test. */
+let nodeModel: MLP | undefined;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
+  page = await fx.browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(fx.server.url);
+  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+});
+
+const demoState = (): Promise<DemoState> => page.evaluate(() => window.makemoreDemo);
+
+/** The run the test asks of the page, and replays in Node. */
+const RUN = { seed: 7, blockSize: 3, embedDim: 8, hidden: [48], steps: 300, batchSize: 32, lr: 0.1, evalEvery: 100 };
+
+describe('demo page', () => {
+  it('trains an MLP in a worker with exactly the losses and samples of Node', async () => {
+    await page.selectOption('#kind', 'mlp');
+    await page.fill('#seed', String(RUN.seed));
+    await page.fill('#blockSize', String(RUN.blockSize));
+    await page.fill('#embedDim', String(RUN.embedDim));
+    await page.fill('#hidden', RUN.hidden.join(','));
+    await page.setChecked('#batchNorm', true);
+    await page.fill('#steps', String(RUN.steps));
+    await page.fill('#batchSize', String(RUN.batchSize));
+    await page.fill('#lr', String(RUN.lr));
+    await page.fill('#weightDecay', '0');
+    await page.fill('#evalEvery', String(RUN.evalEvery));
+    await page.click('#train');
+    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demoState();
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-mlp.png'), fullPage: true });
+    expect(state.error).toBe('');
+    expect(state.status).toBe('done');
+    expect(pageErrors).toEqual([]);
+
+    // it learned: the last 50 minibatch losses are clearly below the first 50, the dev loss below ln(27)
+    const losses = state.losses;
+    expect(losses).toHaveLength(RUN.steps);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-50))).toBeLessThan(mean(losses.slice(0, 50)) - 0.2);
+    expect(state.devLoss).toBeLessThan(Math.log(27) - 0.3);
+    // samples appeared, in the list and on the page
+    expect(state.samples).toHaveLength(20);
+    expect(await page.locator('#samples li').count()).toBe(20);
+    expect(await page.locator('#heatmap svg').count()).toBe(1);
+    expect(await page.locator('#loss-chart svg path.dev').count()).toBe(1);
+
+    // the same run in Node, from the library's source, on the wasm backend
+    const words = readWords(defaultNames().join('\n'));
+    const splits = splitWords(words, { seed: RUN.seed });
+    const vocab = Vocabulary.fromWords(words);
+    const model = await MLP.create({
+      vocab, seed: RUN.seed, blockSize: RUN.blockSize, embedDim: RUN.embedDim, hidden: RUN.hidden, batchNorm: true,
+      backend: 'wasm',
+    });
+    const nodeLosses: number[] = [];
+    const result = await train(model, {
+      data: { train: splits.train, dev: splits.dev }, steps: RUN.steps, batchSize: RUN.batchSize, lr: RUN.lr,
+      weightDecay: 0, evalEvery: RUN.evalEvery, progressEvery: 1, seed: RUN.seed,
+      onProgress: (p) => nodeLosses.push(p.trainLoss),
+    });
+    // exactly: every float64 bit of every step's loss, the dev loss and the sampled words
+    expect(losses).toStrictEqual(nodeLosses);
+    expect(state.trainLoss).toBe(nodeLosses[RUN.steps - 1]);
+    expect(state.devLoss).toBe(result.history[result.history.length - 1]!.devLoss);
+    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: RUN.seed, temperature: 1 }));
+    nodeModel = model;
+    // and the page shows the exact value too
+    expect(await page.getAttribute('#fig-dev', 'data-exact')).toBe(String(result.history.at(-1)!.devLoss));
+  }, 180_000);
+
+  it('samples again with the temperature of the slider', async () => {
+    await page.locator('#temperature').fill('0.5');
+    await page.click('#sample');
+    await page.waitForFunction(() => window.makemoreDemo.temperature === 0.5 && window.makemoreDemo.sampleSeed === 8);
+    const state = await demoState();
+    expect(state.samples).toHaveLength(20);
+    expect(nodeModel).toBeDefined();
+    expect(state.samples).toStrictEqual(nodeModel!.sample({ count: 20, seed: 8, temperature: 0.5 }));
+  }, 60_000);
+
+  it('fits bigram counts with the numbers of NGramModel', async () => {
+    await page.selectOption('#kind', 'ngram');
+    await page.fill('#seed', '3');
+    await page.fill('#smoothing', '1');
+    await page.click('#train');
+    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
+    const state = await demoState();
+    expect(state.error).toBe('');
+    const words = readWords(defaultNames().join('\n'));
+    const splits = splitWords(words, { seed: 3 });
+    const model = NGramModel.fit(splits.train, { n: 2, smoothing: 1, vocab: Vocabulary.fromWords(words) });
+    expect(state.devLoss).toBe(model.nll(splits.dev));
+    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: 3, temperature: Number(await page.inputValue('#temperature')) }));
+  }, 60_000);
+
+  it('stops and resumes a run', async () => {
+    await page.selectOption('#kind', 'mlp');
+    await page.fill('#hidden', '32');
+    await page.fill('#steps', '100000');
+    await page.fill('#evalEvery', '1000');
+    await page.click('#train');
+    await page.waitForFunction(() => window.makemoreDemo.step >= 200, undefined, { timeout: 30_000 });
+    await page.click('#stop');
+    await page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
+    const stopped = (await demoState()).step;
+    expect(stopped).toBeGreaterThanOrEqual(200);
+    expect(stopped).toBeLessThan(100_000);
+    await page.click('#resume');
+    await page.waitForFunction((s) => window.makemoreDemo.step >= s + 200, stopped, { timeout: 30_000 });
+    await page.click('#stop');
+    await page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
+    const state = await demoState();
+    // one loss per step, no gap and no repeat across the resume
+    expect(state.losses).toHaveLength(state.step);
+    expect(state.losses.every(Number.isFinite)).toBe(true);
+  }, 120_000);
+
+  it('explains bad input: an empty list, too few words, a huge file', async () => {
+    await page.check('input[name=source][value=custom]');
+    await page.fill('#words', '   \n\n');
+    await page.click('#train');
+    await expect.poll(() => page.textContent('#data-status')).toMatch(/empty/);
+    expect(await page.getAttribute('#data-status', 'class')).toContain('error');
+
+    await page.fill('#words', 'ann\nbob');
+    await page.click('#train');
+    await expect.poll(() => page.textContent('#data-status')).toMatch(/only 2 words/);
+
+    // a file on disk: Chromium reads it by path (a 6 MB buffer through the DevTools protocol takes seconds)
+    const huge = join(fx.dist, 'huge.txt');
+    writeFileSync(huge, Buffer.alloc(6 * 1024 * 1024, 'a\n'));
+    await page.setInputFiles('#file', huge);
+    await expect.poll(() => page.textContent('#data-status')).toMatch(/huge\.txt.*6\.0 MB.*up to 5 MB/);
+
+    await page.fill('#words', 'anna\nbo.b\n' + 'x\n'.repeat(20));
+    await page.click('#train');
+    await expect.poll(() => page.textContent('#train-status')).toMatch(/contains '\.'/);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});

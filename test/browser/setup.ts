@@ -1,0 +1,46 @@
+/**
+ * Shared set-up of the browser tests: a fresh build in a temporary directory (never a stale dist/), the static
+ * server, Chromium, and the artefact directory for screenshots.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, ROOT } from '../../scripts/build.ts';
+import { serveStatic, type StaticServer } from '../../scripts/static-server.ts';
+import { launchChromium, type TestBrowser } from './chromium.ts';
+
+/** Screenshots and other outputs of the browser tests (gitignored). */
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+/** Builds the bundles (no types) into a new temporary directory and returns it. */
+export async function freshBuild(demo = true): Promise<string> {
+  const outdir = mkdtempSync(join(tmpdir(), 'makemore-dist-'));
+  await build({ outdir, types: false, demo });
+  return outdir;
+}
+
+/** Everything a browser test needs, and one call to tear it all down. */
+export interface BrowserFixture {
+  dist: string;
+  server: StaticServer;
+  browser: TestBrowser;
+  dispose(): Promise<void>;
+}
+
+/** Build, serve `mounts` (with `/dist/` → the build), launch Chromium. */
+export async function startFixture(mounts: (dist: string) => Record<string, string>, headers?: Record<string, string>): Promise<BrowserFixture> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const dist = await freshBuild();
+  const server = await serveStatic({ mounts: mounts(dist), headers });
+  const browser = await launchChromium();
+  return {
+    dist,
+    server,
+    browser,
+    async dispose() {
+      await browser.close();
+      await server.close();
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The demo's training worker: every number of the page is computed here, by the library bundle (`../makemore.js`,
+ * wasm backend), so the page stays responsive. It reads and splits the words, fits or trains the chosen model with
+ * the library's own `train()`, and streams progress, samples and the exact final losses back (see protocol.ts).
+ *
+ * The pipeline is the one a Node script would write — readWords → splitWords(seed) → Vocabulary of all words →
+ * model(seed) → train(seed) → sample(seed) — so the same text and configuration give bit-identical numbers in Node.
+ */
+import {
+  MLP, NGramModel, NeuralBigram, Vocabulary, readWords, splitWords, train, TrainingDivergedError,
+  type TrainProgress, type WordSplits,
+} from '../src/index.ts';
+import type { FromWorker, LossPoint, RunConfig, ToWorker } from './protocol.ts';
+
+/** Refuse longer lists here too: the page checks first, but the worker must not trust it. */
+const MAX_WORDS = 250_000;
+/** Progress messages at most this often: enough for a smooth curve, few enough not to flood the page. */
+const POST_EVERY_MS = 100;
+/** Samples shown after each dev evaluation and at the end. */
+const SAMPLE_COUNT = 20;
+
+interface Run {
+  config: RunConfig;
+  splits: WordSplits;
+  model: MLP | NeuralBigram | NGramModel;
+  /** Steps done so far, over all train() calls of this run (a resume continues the count). */
+  done: number;
+  trainLoss: number;
+  devLoss: number;
+  /** Training seconds, for steps/s. */
+  seconds: number;
+  temperature: number;
+  controller: AbortController | null;
+}
+
+let run: Run | null = null;
+/** Serializes the handling of messages that start work, so a 'sample' never runs inside a 'train' setup. */
+let busy: Promise<void> = Promise.resolve();
+
+const post = (message: FromWorker): void => (self as unknown as Worker).postMessage(message);
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  if (msg.type === 'stop') {
+    run?.controller?.abort();
+    return;
+  }
+  busy = busy.then(() => handle(msg)).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
+};
+
+async function handle(msg: ToWorker): Promise<void> {
+  switch (msg.type) {
+    case 'train':
+      await start(msg.text, msg.config, msg.temperature);
+      break;
+    case 'resume':
+      if (run && !(run.model instanceof NGramModel) && run.done < run.config.steps) await fit(run);
+      break;
+    case 'sample':
+      if (!run) throw new Error('There is no model to sample from yet: train one first.');
+      run.temperature = msg.temperature;
+      post({ type: 'samples', words: sampleOf(run, msg.seed), seed: msg.seed, temperature: msg.temperature });
+      break;
+    case 'stop':
+      break;
+  }
+}
+
+async function start(text: string, config: RunConfig, temperature: number): Promise<void> {
+  run = null;
+  const words = readWords(text);
+  if (words.length === 0) throw new Error('The word list is empty: give one word per line.');
+  if (words.length > MAX_WORDS) throw new Error(`The list has ${words.length} words; the demo takes up to ${MAX_WORDS}.`);
+  const splits = splitWords(words, { seed: config.seed });
+  if (splits.train.length === 0 || splits.dev.length === 0) {
+    throw new Error(`${words.length} words are too few: the 80/10/10 split leaves an empty ${splits.train.length ? 'dev' : 'train'} set.`);
+  }
+  // every character of every split, so dev and test words are never out of vocabulary
+  const vocab = Vocabulary.fromWords(words);
+  const bigrams = NGramModel.fit(splits.train, { n: 2, smoothing: 0, vocab }).counts();
+  post({
+    type: 'data', words: words.length, train: splits.train.length, dev: splits.dev.length, test: splits.test.length,
+    vocab: [...vocab.chars], bigrams: Array.from(bigrams),
+  });
+
+  let model: Run['model'];
+  if (config.kind === 'ngram') {
+    model = NGramModel.fit(splits.train, { n: config.order, smoothing: config.smoothing, vocab });
+  } else if (config.kind === 'bigram') {
+    model = await NeuralBigram.create({ vocab, seed: config.seed, regularization: config.regularization, backend: 'wasm' });
+  } else {
+    model = await MLP.create({
+      vocab, seed: config.seed, blockSize: config.blockSize, embedDim: config.embedDim, hidden: config.hidden,
+      batchNorm: config.batchNorm, backend: 'wasm',
+    });
+  }
+  run = { config, splits, model, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature, controller: null };
+
+  if (model instanceof NGramModel) {
+    run.trainLoss = model.nll(splits.train);
+    run.devLoss = model.nll(splits.dev);
+    finish(run, false);
+    return;
+  }
+  await fit(run);
+}
+
+/** Trains from run.done up to the configured steps (or until stopped), streaming progress. */
+async function fit(r: Run): Promise<void> {
+  const model = r.model as MLP | NeuralBigram;
+  const { config } = r;
+  const offset = r.done;
+  const controller = new AbortController();
+  r.controller = controller;
+  let train_: LossPoint[] = [];
+  let dev: LossPoint[] = [];
+  let lastPost = performance.now();
+  const t0 = performance.now();
+  const flush = (step: number): void => {
+    const seconds = r.seconds + (performance.now() - t0) / 1000;
+    post({ type: 'progress', step, steps: config.steps, train: train_, dev, stepsPerSecond: seconds > 0 ? step / seconds : 0 });
+    train_ = [];
+    dev = [];
+    lastPost = performance.now();
+  };
+  const onProgress = (p: TrainProgress): void => {
+    const step = offset + p.step;
+    // progressEvery is 1, so trainLoss is exactly this step's minibatch loss
+    r.trainLoss = p.trainLoss;
+    train_.push({ step, loss: p.trainLoss });
+    if (p.devLoss !== undefined) {
+      r.devLoss = p.devLoss;
+      dev.push({ step, loss: p.devLoss });
+    }
+    r.done = step;
+    if (p.devLoss !== undefined || performance.now() - lastPost >= POST_EVERY_MS) {
+      flush(step);
+      if (p.devLoss !== undefined && step < config.steps) {
+        // samples as the model learns; sampling has its own PRNG and leaves training untouched
+        post({ type: 'samples', words: sampleOf(r, config.seed), seed: config.seed, temperature: r.temperature });
+      }
+    }
+  };
+  try {
+    const result = await train(model, {
+      data: { train: r.splits.train, dev: r.splits.dev },
+      steps: config.steps - offset,
+      batchSize: config.batchSize,
+      lr: config.lr,
+      weightDecay: model instanceof MLP ? config.weightDecay : 0,
+      evalEvery: config.evalEvery,
+      progressEvery: 1,
+      // a resumed run draws its minibatches from a new stream: the seed moved on by the steps already done
+      seed: config.seed + offset,
+      signal: controller.signal,
+      onProgress,
+      yieldEveryMs: 30,
+    });
+    r.seconds += result.seconds;
+    r.done = offset + result.steps;
+    if (result.stopped && result.history.length > 0) {
+      const last = result.history[result.history.length - 1]!;
+      if (last.devLoss !== undefined) {
+        r.devLoss = last.devLoss;
+        dev.push({ step: r.done, loss: last.devLoss });
+      }
+    }
+    flush(r.done);
+    finish(r, result.stopped);
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) {
+      r.done = offset + e.result.steps;
+      flush(r.done);
+    }
+    throw e;
+  } finally {
+    r.controller = null;
+  }
+}
+
+function finish(r: Run, stopped: boolean): void {
+  post({ type: 'samples', words: sampleOf(r, r.config.seed), seed: r.config.seed, temperature: r.temperature });
+  post({
+    type: 'finished', stopped, step: r.done, steps: r.model instanceof NGramModel ? 0 : r.config.steps, trainLoss: r.trainLoss, devLoss: r.devLoss,
+    stepsPerSecond: r.seconds > 0 ? r.done / r.seconds : 0,
+  });
+}
+
+function sampleOf(r: Run, seed: number): string[] {
+  return r.model.sample({ count: SAMPLE_COUNT, seed, temperature: r.temperature });
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+post({ type: 'ready' });
