@@ -104,8 +104,8 @@ function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usi
   }
 }
 
-/** C[M×N] (+)= A·B where A[i,k] sits at a + i·sAi + k·sAk (bytes). */
-function rank1Gemm(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: usize, sAk: usize, accumulate: i32): void {
+/** C[M×N] (+)= A·B where A[i,k] sits at a + i·sAi + k·sAk (bytes), over all of K at once. */
+function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: usize, sAk: usize, accumulate: i32): void {
   const sC4 = <usize>N << 4; // four rows of C
   const sA4 = sAi << 2;
   let i = 0;
@@ -118,6 +118,23 @@ function rank1Gemm(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: us
   if (r == 3) band(c, a, b, K, N, sAi, sAk, 3, accumulate);
   else if (r == 2) band(c, a, b, K, N, sAi, sAk, 2, accumulate);
   else if (r == 1) band(c, a, b, K, N, sAi, sAk, 1, accumulate);
+}
+
+// Large K is cut into blocks of KC rows of B, each swept over all of C before the next: the block of B
+// (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
+const KC = 128;
+
+/** C[M×N] (+)= A·B with A[i,k] at a + i·sAi + k·sAk (bytes), K blocked for cache. */
+function rank1Gemm(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: usize, sAk: usize, accumulate: i32): void {
+  if (K <= 2 * KC) {
+    rank1Panel(c, a, b, M, K, N, sAi, sAk, accumulate);
+    return;
+  }
+  const sBk = <usize>N << 2;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    rank1Panel(c, a + <usize>k0 * sAk, b + <usize>k0 * sBk, M, kc, N, sAi, sAk, k0 > 0 ? 1 : accumulate);
+  }
 }
 
 /** C[M×N] (+)= A[M×K] · B[K×N]. */
@@ -137,13 +154,12 @@ export function matmulTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, a
  * accumulator hold partial sums over k ≡ lane (mod 4); the last 1-3 values of K load zero-filled on both sides.
  */
 @inline
-function tileNT(c: usize, a: usize, b: usize, K: i32, sC: usize, rows: i32, cols: i32, accumulate: i32): void {
+function tileNT(c: usize, a: usize, b: usize, K: i32, sC: usize, rows: i32, cols: i32, tail: i32, accumulate: i32): void {
   const sK = <usize>K << 2;
   let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
   let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
   const a1 = a + sK;
   const b1 = b + sK, b2 = b + 2 * sK, b3 = b + 3 * sK;
-  const tail = K & 3;
   const body = <usize>(K - tail) << 2;
   let o: usize = 0;
   for (; o < body; o += 16) {
@@ -202,30 +218,40 @@ function tileNT(c: usize, a: usize, b: usize, K: i32, sC: usize, rows: i32, cols
 
 /** One band of `rows` rows of C for NT: 4-column tiles across, then the last 1-3 columns. */
 @inline
-function bandNT(c: usize, a: usize, b: usize, K: i32, N: i32, rows: i32, accumulate: i32): void {
+function bandNT(c: usize, a: usize, b: usize, K: i32, N: i32, rows: i32, tail: i32, accumulate: i32): void {
   const sC = <usize>N << 2;
   const sB4 = <usize>K << 4; // four rows of B
   let j = 0;
   for (; j + 4 <= N; j += 4) {
-    tileNT(c, a, b, K, sC, rows, 4, accumulate);
+    tileNT(c, a, b, K, sC, rows, 4, tail, accumulate);
     c += 16;
     b += sB4;
   }
   const w = N - j;
-  if (w == 3) tileNT(c, a, b, K, sC, rows, 3, accumulate);
-  else if (w == 2) tileNT(c, a, b, K, sC, rows, 2, accumulate);
-  else if (w == 1) tileNT(c, a, b, K, sC, rows, 1, accumulate);
+  if (w == 3) tileNT(c, a, b, K, sC, rows, 3, tail, accumulate);
+  else if (w == 2) tileNT(c, a, b, K, sC, rows, 2, tail, accumulate);
+  else if (w == 1) tileNT(c, a, b, K, sC, rows, 1, tail, accumulate);
 }
 
-/** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K] (dX = dY·Wᵀ). */
-export function matmulNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
+/** matmulNT for one value of K mod 4, a constant after inlining: the K tail's partial loads compile branch-free. */
+@inline
+function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, tail: i32, accumulate: i32): void {
   const sC2 = <usize>N << 3; // two rows of C
   const sA2 = <usize>K << 3;
   let i = 0;
   for (; i + 2 <= M; i += 2) {
-    bandNT(c, a, b, K, N, 2, accumulate);
+    bandNT(c, a, b, K, N, 2, tail, accumulate);
     c += sC2;
     a += sA2;
   }
-  if (i < M) bandNT(c, a, b, K, N, 1, accumulate);
+  if (i < M) bandNT(c, a, b, K, N, 1, tail, accumulate);
+}
+
+/** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K] (dX = dY·Wᵀ). */
+export function matmulNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
+  const tail = K & 3;
+  if (tail == 0) gemmNT(c, a, b, M, K, N, 0, accumulate);
+  else if (tail == 1) gemmNT(c, a, b, M, K, N, 1, accumulate);
+  else if (tail == 2) gemmNT(c, a, b, M, K, N, 2, accumulate);
+  else gemmNT(c, a, b, M, K, N, 3, accumulate);
 }
