@@ -1,0 +1,140 @@
+/**
+ * The bundle as a user gets it: copied next to a bare HTML file (no bundler, no dev server, just static files) and
+ * imported with `<script type="module">`. One training step in Chromium must give exactly the numbers of the library
+ * in Node. The no-wasm variant loads kernels.wasm beside itself, or bytes given to createBackend, under a strict
+ * Content-Security-Policy.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as library from '../../src/index.ts';
+import { ARTIFACTS, startFixture, type BrowserFixture } from './setup.ts';
+
+/**
+ * One training step and what it produced, written once as plain JavaScript and run both in the page and here:
+ * `lib` is the module (the bundle in the page, the TypeScript sources in Node), `backend` an optional ready backend.
+ */
+const ONE_STEP = `
+export async function oneStep(lib, backend) {
+  const words = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'charlotte', 'mia', 'amelia', 'harper', 'evelyn'];
+  const vocab = lib.Vocabulary.fromWords(words);
+  const model = await lib.MLP.create({ vocab, blockSize: 3, embedDim: 4, hidden: [16], seed: 5, backend: backend ?? 'wasm' });
+  const result = await lib.train(model, { data: { train: words }, steps: 1, batchSize: 16, lr: 0.1, seed: 5 });
+  return {
+    backend: model.backend.name,
+    steps: result.steps,
+    loss: result.history[0].trainLoss,
+    nll: model.nll(words),
+    samples: model.sample({ count: 5, seed: 5 }),
+  };
+}
+`;
+
+/** The bare pages: the inlined bundle, the no-wasm bundle (default URL, and bytes), and a CSP that forbids wasm. */
+const PAGES: Record<string, string> = {
+  'index.html': `<!doctype html>
+<title>bundle</title>
+<script type="module">
+  import * as lib from './makemore.js';
+  import { oneStep } from './one-step.js';
+  oneStep(lib).then((r) => { window.result = r; }, (e) => { window.failure = String(e && e.message || e); });
+</script>`,
+  'csp.html': `<!doctype html>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+<title>strict CSP</title>
+<script type="module" src="./csp.js"></script>`,
+  'csp.js': `import * as lib from './makemore.nowasm.js';
+import { oneStep } from './one-step.js';
+try {
+  const viaUrl = await oneStep(lib);
+  const bytes = new Uint8Array(await (await fetch('./kernels.wasm')).arrayBuffer());
+  const viaBytes = await oneStep(lib, await lib.createBackend('wasm', { wasm: bytes }));
+  window.result = { viaUrl, viaBytes };
+} catch (e) {
+  window.failure = String(e && e.message || e);
+}`,
+  'no-wasm-csp.html': `<!doctype html>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self'">
+<title>CSP without wasm-unsafe-eval</title>
+<script type="module" src="./csp.js"></script>`,
+  'one-step.js': ONE_STEP,
+};
+
+let fx: BrowserFixture;
+let site: string;
+let page: Page;
+let expected: Awaited<ReturnType<typeof oneStepInNode>>;
+
+async function oneStepInNode(lib: unknown) {
+  const mod = (await import(pathToFileURL(join(site, 'one-step.js')).href)) as {
+    oneStep(lib: unknown): Promise<{ backend: string; steps: number; loss: number; nll: number; samples: string[] }>;
+  };
+  return mod.oneStep(lib);
+}
+
+beforeAll(async () => {
+  site = mkdtempSync(join(tmpdir(), 'makemore-site-'));
+  fx = await startFixture(() => ({ '/': site }));
+  for (const file of ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm']) copyFileSync(join(fx.dist, file), join(site, file));
+  for (const [file, text] of Object.entries(PAGES)) writeFileSync(join(site, file), text);
+  page = await fx.browser.context.newPage();
+  expected = await oneStepInNode(library);
+}, 120_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+  if (site) rmSync(site, { recursive: true, force: true });
+});
+
+async function resultOf(path: string): Promise<{ result?: unknown; failure?: string }> {
+  await page.goto(fx.server.url + path);
+  await page.waitForFunction(() => 'result' in window || 'failure' in window, undefined, { timeout: 60_000 });
+  return page.evaluate(() => ({
+    result: (window as { result?: unknown }).result,
+    failure: (window as { failure?: string }).failure,
+  }));
+}
+
+describe('bundle in a bare page', () => {
+  it('dist/makemore.js (wasm inlined) runs one training step with the numbers of Node', async () => {
+    const { result, failure } = await resultOf('index.html');
+    await page.screenshot({ path: join(ARTIFACTS, 'bundle-bare-page.png') });
+    expect(failure).toBeUndefined();
+    expect(expected.backend).toBe('wasm');
+    expect(expected.steps).toBe(1);
+    expect(Number.isFinite(expected.loss)).toBe(true);
+    expect(result).toStrictEqual(expected);
+  }, 90_000);
+
+  it('dist/makemore.nowasm.js loads kernels.wasm by URL or from bytes under a strict CSP', async () => {
+    const { result, failure } = await resultOf('csp.html');
+    expect(failure).toBeUndefined();
+    expect(result).toStrictEqual({ viaUrl: expected, viaBytes: expected });
+  }, 90_000);
+
+  it('the CSP is really enforced: without wasm-unsafe-eval the kernels cannot compile', async () => {
+    const { result, failure } = await resultOf('no-wasm-csp.html');
+    expect(result).toBeUndefined();
+    expect(failure).toMatch(/WebAssembly|wasm/i);
+  }, 90_000);
+
+  it('stays under 40 KB gzipped, wasm included', () => {
+    const bundle = readFileSync(join(fx.dist, 'makemore.js'));
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(40 * 1024);
+    // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
+    expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
+  });
+
+  it('the same bundle runs in Node too, with the same numbers', async () => {
+    const bundle = await import(pathToFileURL(join(fx.dist, 'makemore.js')).href);
+    expect(await oneStepInNode(bundle)).toStrictEqual(expected);
+    // the names are kept out of the library bundle, and it says where they are
+    expect(() => bundle.defaultNames()).toThrow(/names\.js/);
+    const names = await import(pathToFileURL(join(fx.dist, 'names.js')).href);
+    expect(names.defaultNames()).toStrictEqual(library.defaultNames());
+  }, 90_000);
+});
