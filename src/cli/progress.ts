@@ -36,9 +36,10 @@ export interface Reporter {
   finish(): void;
 }
 
-/** A duration as `45s`, `3m07s` or `1h02m`. */
+/** A duration as `2.5s`, `45s`, `3m07s` or `1h02m`. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
@@ -64,10 +65,14 @@ export function jsonNumber(value: number | null | undefined): number | null {
   return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-/** `--json`: one object per line on stdout. */
+/** `--json`: one object per line on stdout; progress at every dev evaluation, about every tenth of the run and at the end. */
 export class JsonReporter implements Reporter {
+  private next = 0;
   constructor(private readonly out: OutputStream) {}
   progress(info: ProgressInfo): void {
+    const every = Math.max(1, Math.round(info.steps / 10));
+    if (info.step < this.next && info.devLoss === undefined && info.step !== info.steps) return;
+    this.next = (Math.floor(info.step / every) + 1) * every;
     const record: Record<string, unknown> = {
       event: 'progress',
       step: info.step,
@@ -85,14 +90,17 @@ export class JsonReporter implements Reporter {
   finish(): void {}
 }
 
-/** Not a terminal: a plain line every `every` steps, at every dev evaluation, and at the last step. */
+/** Not a terminal: a plain line about every tenth of the run and at the last step, with the latest dev loss. */
 export class PlainReporter implements Reporter {
-  private every = 0;
+  private next = 0;
+  private lastDev: number | undefined;
   constructor(private readonly out: OutputStream) {}
   progress(info: ProgressInfo): void {
-    if (this.every === 0) this.every = Math.max(1, Math.round(info.steps / 10));
-    if (info.step % this.every !== 0 && info.devLoss === undefined && info.step !== info.steps) return;
-    const dev = info.devLoss === undefined ? '' : `  dev ${formatLoss(info.devLoss)}`;
+    if (info.devLoss !== undefined) this.lastDev = info.devLoss;
+    const every = Math.max(1, Math.round(info.steps / 10));
+    if (info.step < this.next && info.step !== info.steps) return;
+    this.next = (Math.floor(info.step / every) + 1) * every;
+    const dev = this.lastDev === undefined ? '' : `  dev ${formatLoss(this.lastDev)}`;
     const width = String(info.steps).length;
     this.out.write(
       `step ${String(info.step).padStart(width)}/${info.steps}  loss ${formatLoss(info.loss)}${dev}  ` +
@@ -150,7 +158,7 @@ export class TtyReporter implements Reporter {
     let text =
       `${bar} ${(100 * frac).toFixed(0).padStart(3)}% step ${info.step}/${info.steps} loss ${formatLoss(info.loss)}${dev} ` +
       `${speed(info.stepsPerSecond)} steps/s ETA ${eta(info)}`;
-    const columns = this.out.columns ?? 100;
+    const columns = this.out.columns || 100;
     if (text.length > columns - 1) text = text.slice(0, Math.max(10, columns - 1));
     this.out.write(`\r\x1b[2K${text}`);
     this.shown = true;

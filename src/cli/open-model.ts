@@ -1,0 +1,64 @@
+/**
+ * Opening a model file for a CLI command: file problems become usage errors that name `--model`.
+ */
+import type { BackendName } from '../backend/index.ts';
+import { ModelFileError, type ModelFile } from '../io/model-file.ts';
+import { loadModelFile } from '../io/model-file-node.ts';
+import { modelFromJSON } from '../models/load.ts';
+import type { LanguageModel } from '../models/model.ts';
+import { UsageError } from './args.ts';
+
+/** A loaded model with its file. */
+export interface OpenedModel {
+  file: ModelFile;
+  model: LanguageModel;
+}
+
+/** Reads and checks the file only (no model built). */
+export function readModelFlag(path: string | undefined, command: string): ModelFile {
+  if (path === undefined) throw new UsageError(`--model: required (the model file written by 'makemore train --out FILE')`, command);
+  try {
+    return loadModelFile(path);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new UsageError(`--model: ${error.message}`, command);
+    throw error;
+  }
+}
+
+/** Reads the file and rebuilds the model on the backend. */
+export async function openModel(path: string | undefined, backend: BackendName, command: string): Promise<OpenedModel> {
+  const file = readModelFlag(path, command);
+  let model: LanguageModel;
+  try {
+    model = await modelFromJSON(file.model, { backend });
+  } catch (error) {
+    // the file passed its checksum, so this is a state the model code does not accept (e.g. inconsistent shapes)
+    throw new UsageError(`--model: model file '${path}': ${(error as Error).message}`, command);
+  }
+  return { file, model };
+}
+
+/**
+ * The first character of any word that the model's vocabulary lacks, as a usage error naming `flag`: evaluation and
+ * prefixes can only use characters the model was trained on.
+ */
+export function checkVocabulary(
+  words: readonly string[],
+  vocab: readonly string[],
+  flag: string,
+  command: string,
+  noun = 'the word',
+): void {
+  const known = new Set(vocab);
+  for (const word of words) {
+    for (const ch of word) {
+      if (!known.has(ch)) {
+        throw new UsageError(
+          `${flag}: ${noun} ${JSON.stringify(word)} has the character ${JSON.stringify(ch)}, which the model's ` +
+            `vocabulary (${vocab.join('')}) does not contain`,
+          command,
+        );
+      }
+    }
+  }
+}
