@@ -46,7 +46,7 @@ interface Timing {
 }
 
 const FULL: Timing = { sampleMs: 15, runs: 15, minRuns: 5, caseBudgetMs: 3000, warmupMs: 100 };
-const QUICK: Timing = { sampleMs: 2, runs: 3, minRuns: 3, caseBudgetMs: 50, warmupMs: 5 };
+const QUICK: Timing = { sampleMs: 2, runs: 3, minRuns: 3, caseBudgetMs: 50, warmupMs: 30 };
 
 /** A float32 buffer of n uniform values in [lo, hi). */
 function uniform(be: Backend, rng: Rng, n: number, lo = -1, hi = 1, name = 'x'): Ptr {
