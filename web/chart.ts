@@ -1,13 +1,13 @@
 /**
- * The live loss chart: minibatch losses (thin, noisy) and dev losses (thick, with dots) against the step, as an
- * inline SVG redrawn at most once per animation frame.
+ * The live loss chart: training losses (thin; noisy for minibatches) and dev losses (thick, with dots) against the
+ * step, as an inline SVG redrawn at most once per animation frame.
  */
 import { esc, linearScale, niceTicks, px, tickLabel } from '../src/plot/svg.ts';
 import type { LossPoint } from './protocol.ts';
 
 const W = 900;
 const H = 280;
-const M = { left: 48, right: 14, top: 12, bottom: 30 };
+const M = { left: 48, right: 30, top: 12, bottom: 30 };
 /** More minibatch points than this are drawn as bucket means: the path stays small, the trend stays visible. */
 const MAX_PATH_POINTS = 1200;
 
@@ -77,7 +77,7 @@ export class LossChart {
       for (const p of this.dev) parts.push(`<circle class="dev-dot" cx="${px(x(p.step))}" cy="${px(clampY(p.loss))}" r="2.5"/>`);
     }
     parts.push(`<rect class="legend-train" x="${W - M.right - 150}" y="${M.top + 2}" width="12" height="3"/>`);
-    parts.push(`<text x="${W - M.right - 134}" y="${M.top + 7}">minibatch</text>`);
+    parts.push(`<text x="${W - M.right - 134}" y="${M.top + 7}">train</text>`);
     parts.push(`<rect class="legend-dev" x="${W - M.right - 70}" y="${M.top + 2}" width="12" height="3"/>`);
     parts.push(`<text x="${W - M.right - 54}" y="${M.top + 7}">dev</text>`);
     this.el.innerHTML =

@@ -19,10 +19,10 @@ const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
 /** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
-const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; evalEvery: number }> = {
-  ngram: { steps: 1, lr: 0.1, evalEvery: 1 },
-  bigram: { steps: 300, lr: 50, evalEvery: 10 },
-  mlp: { steps: 10_000, lr: 0.1, evalEvery: 500 },
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number; evalEvery: number }> = {
+  ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
+  bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
+  mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
 };
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
@@ -73,7 +73,7 @@ const ui = {
   figDev: $('fig-dev'),
   figSpeed: $('fig-speed'),
 };
-const sources = [...document.querySelectorAll<HTMLInputElement>('input[name=source]')];
+const sources = Array.from(document.querySelectorAll<HTMLInputElement>('input[name=source]'));
 
 const state: DemoState = {
   status: 'idle',
@@ -237,6 +237,7 @@ function readConfig(): RunConfig {
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
+    decayStep: num('decayStep', true, 0),
     weightDecay: num('weightDecay', false, 0),
     evalEvery: num('evalEvery', true, 1),
   };
@@ -338,6 +339,7 @@ ui.kind.addEventListener('change', () => {
   const d = KIND_DEFAULTS[kind];
   $<HTMLInputElement>('steps').value = String(d.steps);
   $<HTMLInputElement>('lr').value = String(d.lr);
+  $<HTMLInputElement>('decayStep').value = String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
 });
 ui.train.addEventListener('click', onTrain);

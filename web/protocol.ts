@@ -27,6 +27,8 @@ export interface RunConfig {
   steps: number;
   batchSize: number;
   lr: number;
+  /** From this step on (1-based count of steps done, so step index ≥ decayStep) the learning rate is lr / 10; 0 never. */
+  decayStep: number;
   weightDecay: number;
   evalEvery: number;
 }

@@ -112,25 +112,25 @@ async function fit(r: Run): Promise<void> {
   const offset = r.done;
   const controller = new AbortController();
   r.controller = controller;
-  let train_: LossPoint[] = [];
-  let dev: LossPoint[] = [];
+  let batchLosses: LossPoint[] = [];
+  let devLosses: LossPoint[] = [];
   let lastPost = performance.now();
   const t0 = performance.now();
   const flush = (step: number): void => {
     const seconds = r.seconds + (performance.now() - t0) / 1000;
-    post({ type: 'progress', step, steps: config.steps, train: train_, dev, stepsPerSecond: seconds > 0 ? step / seconds : 0 });
-    train_ = [];
-    dev = [];
+    post({ type: 'progress', step, steps: config.steps, train: batchLosses, dev: devLosses, stepsPerSecond: seconds > 0 ? step / seconds : 0 });
+    batchLosses = [];
+    devLosses = [];
     lastPost = performance.now();
   };
   const onProgress = (p: TrainProgress): void => {
     const step = offset + p.step;
     // progressEvery is 1, so trainLoss is exactly this step's minibatch loss
     r.trainLoss = p.trainLoss;
-    train_.push({ step, loss: p.trainLoss });
+    batchLosses.push({ step, loss: p.trainLoss });
     if (p.devLoss !== undefined) {
       r.devLoss = p.devLoss;
-      dev.push({ step, loss: p.devLoss });
+      devLosses.push({ step, loss: p.devLoss });
     }
     r.done = step;
     if (p.devLoss !== undefined || performance.now() - lastPost >= POST_EVERY_MS) {
@@ -146,7 +146,8 @@ async function fit(r: Run): Promise<void> {
       data: { train: r.splits.train, dev: r.splits.dev },
       steps: config.steps - offset,
       batchSize: config.batchSize,
-      lr: config.lr,
+      // the schedule sees train()'s own step index; a resumed run continues the count
+      lr: (i: number) => (config.decayStep > 0 && offset + i >= config.decayStep ? config.lr / 10 : config.lr),
       weightDecay: model instanceof MLP ? config.weightDecay : 0,
       evalEvery: config.evalEvery,
       progressEvery: 1,
@@ -162,7 +163,7 @@ async function fit(r: Run): Promise<void> {
       const last = result.history[result.history.length - 1]!;
       if (last.devLoss !== undefined) {
         r.devLoss = last.devLoss;
-        dev.push({ step: r.done, loss: last.devLoss });
+        devLosses.push({ step: r.done, loss: last.devLoss });
       }
     }
     flush(r.done);

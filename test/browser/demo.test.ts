@@ -34,7 +34,7 @@ afterAll(async () => {
 const demoState = (): Promise<DemoState> => page.evaluate(() => window.makemoreDemo);
 
 /** The run the test asks of the page, and replays in Node. */
-const RUN = { seed: 7, blockSize: 3, embedDim: 8, hidden: [48], steps: 300, batchSize: 32, lr: 0.1, evalEvery: 100 };
+const RUN = { seed: 7, blockSize: 3, embedDim: 8, hidden: [48], steps: 300, batchSize: 32, lr: 0.1, decayStep: 200, evalEvery: 100 };
 
 describe('demo page', () => {
   it('trains an MLP in a worker with exactly the losses and samples of Node', async () => {
@@ -47,6 +47,7 @@ describe('demo page', () => {
     await page.fill('#steps', String(RUN.steps));
     await page.fill('#batchSize', String(RUN.batchSize));
     await page.fill('#lr', String(RUN.lr));
+    await page.fill('#decayStep', String(RUN.decayStep));
     await page.fill('#weightDecay', '0');
     await page.fill('#evalEvery', String(RUN.evalEvery));
     await page.click('#train');
@@ -79,7 +80,8 @@ describe('demo page', () => {
     });
     const nodeLosses: number[] = [];
     const result = await train(model, {
-      data: { train: splits.train, dev: splits.dev }, steps: RUN.steps, batchSize: RUN.batchSize, lr: RUN.lr,
+      data: { train: splits.train, dev: splits.dev }, steps: RUN.steps, batchSize: RUN.batchSize,
+      lr: (i) => (i < RUN.decayStep ? RUN.lr : RUN.lr / 10),
       weightDecay: 0, evalEvery: RUN.evalEvery, progressEvery: 1, seed: RUN.seed,
       onProgress: (p) => nodeLosses.push(p.trainLoss),
     });
