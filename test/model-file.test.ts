@@ -9,7 +9,15 @@ import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { crc32, crc32Hex } from '../src/io/crc32.ts';
 import { decodeModelFile, encodeModelFile, ModelFileError } from '../src/io/model-file.ts';
 import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
+import type { BackendName } from '../src/backend/index.ts';
+import { defaultNames } from '../src/data/default-names.ts';
+import { Vocabulary } from '../src/data/vocabulary.ts';
+import { NeuralBigram } from '../src/models/bigram.ts';
+import { modelFromJSON, type AnyModel } from '../src/models/load.ts';
+import { MLP } from '../src/models/mlp.ts';
 import type { ModelState } from '../src/models/model.ts';
+import { NGramModel } from '../src/models/ngram.ts';
+import { train } from '../src/train.ts';
 
 function f32Base64(values: number[]): string {
   return Buffer.from(new Float32Array(values).buffer).toString('base64');
@@ -160,5 +168,50 @@ describe('saveModelFile / loadModelFile', () => {
     writeFileAtomic(path, new TextEncoder().encode('two'));
     expect(readFileSync(path, 'utf8')).toBe('two');
     expect(existsSync(path)).toBe(true);
+  });
+});
+
+describe('save → load round trip of real models', () => {
+  const words = defaultNames().filter((_, i) => i % 25 === 0);
+  const backends: BackendName[] = existsSync(fileURLToPath(new URL('../build/kernels.wasm', import.meta.url))) ? ['js', 'wasm'] : ['js'];
+
+  async function roundTrip(model: AnyModel, backend: BackendName): Promise<AnyModel> {
+    const path = join(dir, `${model.kind}.json`);
+    saveModelFile(path, model.toJSON(), { steps: 1 });
+    return modelFromJSON(loadModelFile(path, { kind: model.kind }).model, { backend });
+  }
+
+  function expectSame(a: AnyModel, b: AnyModel): void {
+    expect(b.kind).toBe(a.kind);
+    expect(b.nll(words)).toBe(a.nll(words));
+    for (const seed of [1, 2]) {
+      expect(b.sample({ count: 12, seed })).toEqual(a.sample({ count: 12, seed }));
+      expect(b.sample({ count: 5, seed, temperature: 0.5, prefix: 'a' })).toEqual(a.sample({ count: 5, seed, temperature: 0.5, prefix: 'a' }));
+    }
+    expect(b.toJSON()).toEqual(a.toJSON());
+  }
+
+  for (const backend of backends) {
+    it(`MLP with BatchNorm, trained a few steps (${backend})`, async () => {
+      const vocab = Vocabulary.fromWords(words);
+      const mlp = await MLP.create({ vocab, blockSize: 3, embedDim: 4, hidden: [12, 8], seed: 3, backend });
+      await train(mlp, { data: { train: words }, steps: 30, batchSize: 16, lr: 0.1 });
+      const loaded = await roundTrip(mlp, backend);
+      expectSame(mlp, loaded);
+      // the BatchNorm running statistics came back too: eval-mode logits are identical
+      const X = Int32Array.from([0, 0, 0, 0, 0, 1, 0, 1, 2]);
+      expect((loaded as MLP).logits(X)).toEqual(mlp.logits(X));
+    });
+
+    it(`neural bigram (${backend})`, async () => {
+      const bigram = await NeuralBigram.create({ vocab: Vocabulary.fromWords(words), seed: 5, backend });
+      await train(bigram, { data: { train: words }, steps: 5, lr: 10 });
+      expectSame(bigram, await roundTrip(bigram, backend));
+    });
+  }
+
+  it('n-gram counts (no backend)', async () => {
+    const ngram = NGramModel.fit(words, { n: 3, smoothing: 0.5 });
+    expectSame(ngram, await roundTrip(ngram, 'js'));
   });
 });
