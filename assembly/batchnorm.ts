@@ -11,24 +11,39 @@ function trainStrip(
 ): void {
   const row = <usize>N << 2;
   const m = f32x4.splat(<f32>M);
-  let s = f32x4.splat(0);
+  // column sums over even and odd rows in separate registers: two add chains in flight instead of one
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
   let p = x;
-  for (let i = 0; i < M; i++) { s = f32x4.add(s, loadPartial(p, w)); p += row; }
-  const mean = f32x4.div(s, m);
-  // two passes: Σ(x − mean)² does not cancel the way Σx² − M·mean² does
-  let ss = f32x4.splat(0);
-  p = x;
-  for (let i = 0; i < M; i++) {
-    const d = f32x4.sub(loadPartial(p, w), mean);
-    ss = f32x4.add(ss, f32x4.mul(d, d));
-    p += row;
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    s0 = f32x4.add(s0, loadPartial(p, w));
+    s1 = f32x4.add(s1, loadPartial(p + row, w));
+    p += row << 1;
   }
+  if (i < M) s0 = f32x4.add(s0, loadPartial(p, w));
+  const mean = f32x4.div(f32x4.add(s0, s1), m);
+  // two passes: Σ(x − mean)² does not cancel the way Σx² − M·mean² does
+  s0 = f32x4.splat(0);
+  s1 = f32x4.splat(0);
+  p = x;
+  for (i = 0; i + 2 <= M; i += 2) {
+    const d0 = f32x4.sub(loadPartial(p, w), mean);
+    const d1 = f32x4.sub(loadPartial(p + row, w), mean);
+    s0 = f32x4.add(s0, f32x4.mul(d0, d0));
+    s1 = f32x4.add(s1, f32x4.mul(d1, d1));
+    p += row << 1;
+  }
+  if (i < M) {
+    const d = f32x4.sub(loadPartial(p, w), mean);
+    s0 = f32x4.add(s0, f32x4.mul(d, d));
+  }
+  const ss = f32x4.add(s0, s1);
   const inv = f32x4.div(f32x4.splat(1), f32x4.sqrt(f32x4.add(f32x4.div(ss, m), f32x4.splat(eps))));
   storePartial(invstd, inv, w);
   const g = loadPartial(gain, w);
   const b = loadPartial(bias, w);
   let o: usize = 0;
-  for (let i = 0; i < M; i++) {
+  for (i = 0; i < M; i++) {
     const xh = f32x4.mul(f32x4.sub(loadPartial(x + o, w), mean), inv);
     storePartial(xhat + o, xh, w);
     storePartial(y + o, f32x4.add(f32x4.mul(g, xh), b), w);
@@ -98,21 +113,33 @@ function backwardStrip(
   dx: usize, dgain: usize, dbias: usize, dy: usize, xhat: usize, invstd: usize, gain: usize, M: i32, N: i32, w: i32,
 ): void {
   const row = <usize>N << 2;
-  let sdy = f32x4.splat(0);
-  let sdyx = f32x4.splat(0);
+  // even and odd rows in separate accumulators, as in trainStrip
+  let sdy0 = f32x4.splat(0), sdy1 = f32x4.splat(0);
+  let sdyx0 = f32x4.splat(0), sdyx1 = f32x4.splat(0);
   let o: usize = 0;
-  for (let i = 0; i < M; i++) {
-    const g = loadPartial(dy + o, w);
-    sdy = f32x4.add(sdy, g);
-    sdyx = f32x4.add(sdyx, f32x4.mul(g, loadPartial(xhat + o, w)));
-    o += row;
+  let i = 0;
+  for (; i + 2 <= M; i += 2) {
+    const g0 = loadPartial(dy + o, w);
+    const g1 = loadPartial(dy + o + row, w);
+    sdy0 = f32x4.add(sdy0, g0);
+    sdy1 = f32x4.add(sdy1, g1);
+    sdyx0 = f32x4.add(sdyx0, f32x4.mul(g0, loadPartial(xhat + o, w)));
+    sdyx1 = f32x4.add(sdyx1, f32x4.mul(g1, loadPartial(xhat + o + row, w)));
+    o += row << 1;
   }
+  if (i < M) {
+    const g = loadPartial(dy + o, w);
+    sdy0 = f32x4.add(sdy0, g);
+    sdyx0 = f32x4.add(sdyx0, f32x4.mul(g, loadPartial(xhat + o, w)));
+  }
+  const sdy = f32x4.add(sdy0, sdy1);
+  const sdyx = f32x4.add(sdyx0, sdyx1);
   storePartial(dbias, sdy, w);
   storePartial(dgain, sdyx, w);
   const m = f32x4.splat(<f32>M);
   const k = f32x4.div(f32x4.mul(loadPartial(gain, w), loadPartial(invstd, w)), m);
   o = 0;
-  for (let i = 0; i < M; i++) {
+  for (i = 0; i < M; i++) {
     const t = f32x4.sub(f32x4.sub(f32x4.mul(m, loadPartial(dy + o, w)), sdy), f32x4.mul(loadPartial(xhat + o, w), sdyx));
     storePartial(dx + o, f32x4.mul(k, t), w);
     o += row;
