@@ -54,7 +54,8 @@ export function lossCurveSvg(history: readonly LossPoint[], options: LossCurveOp
   const smooth = bucketMeans(train, Math.max(1, Math.min(50, Math.floor(train.length / 5))));
   const xs = all.map((p) => p.x);
   const ys = [...raw, ...dev].map((p) => p.y);
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  // steps count from 0: start the axis there so the first report is not mistaken for the start
+  let [x0, x1] = [Math.min(0, ...xs), Math.max(...xs)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
   if (y0 === y1) [y0, y1] = [y0 - 0.5, y1 + 0.5];
@@ -101,7 +102,7 @@ export function lossCurveSvg(history: readonly LossPoint[], options: LossCurveOp
   // legend, top right
   const lx = width - margin.right - 170;
   const entries: [string, string][] = [
-    ['#9ecae1', 'train (minibatch)'],
+    ['#9ecae1', 'train'],
     ['#1f77b4', 'train (smoothed)'],
   ];
   if (dev.length > 0) entries.push(['#ff7f0e', 'dev']);
