@@ -13,6 +13,15 @@ import { splitWords } from '../src/data/words.ts';
 import { loadModelFile } from '../src/io/model-file-node.ts';
 import type { CliContext } from '../src/cli/command.ts';
 import { runCli } from '../src/cli/main.ts';
+import {
+  createReporter,
+  formatDuration,
+  JsonReporter,
+  PlainReporter,
+  TtyReporter,
+  type OutputStream,
+  type ProgressInfo,
+} from '../src/cli/progress.ts';
 import { modelFromJSON } from '../src/models/load.ts';
 import { checkWellFormed } from './helpers/xml.ts';
 
@@ -308,4 +317,63 @@ describe('makemore train interrupted by Ctrl-C (SIGINT)', { timeout: 60000 }, ()
     const model = await modelFromJSON(file.model, { backend: BACKEND });
     expect(model.nll(dev)).toBe(best);
   }, 60000);
+});
+
+describe('progress display', () => {
+  const info = (step: number, devLoss?: number): ProgressInfo => ({ step, steps: 1000, loss: 2.5, devLoss, stepsPerSecond: 100 });
+  const sink = (isTTY = false): { stream: OutputStream; text: () => string } => {
+    let text = '';
+    return { stream: { write: (t: string) => (text += t), isTTY, columns: 200 }, text: () => text };
+  };
+
+  it('picks JSON, a live bar or plain lines', () => {
+    expect(createReporter(sink(true).stream, true)).toBeInstanceOf(JsonReporter);
+    expect(createReporter(sink(true).stream, false)).toBeInstanceOf(TtyReporter);
+    expect(createReporter(sink(false).stream, false)).toBeInstanceOf(PlainReporter);
+  });
+
+  it('plain lines: about every tenth of the run and the last step, with the latest dev loss and an ETA', () => {
+    const out = sink();
+    const r = new PlainReporter(out.stream);
+    for (let s = 1; s <= 1000; s++) r.progress(info(s, s % 250 === 0 ? 3 - s / 1000 : undefined));
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines.map((l) => Number(/step +(\d+)\//.exec(l)![1]))).toEqual([1, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+    expect(lines[3]).toBe('step  300/1000  loss 2.5000  dev 2.7500  100 steps/s  ETA 7.0s');
+    expect(lines[10]).toContain('dev 2.0000');
+  });
+
+  it('the bar redraws in place, at most every 100 ms, and text lines scroll above it', () => {
+    const out = sink(true);
+    let t = 0;
+    const r = new TtyReporter(out.stream, () => t);
+    r.progress(info(1));
+    t = 50;
+    r.progress(info(2)); // too soon: skipped
+    t = 150;
+    r.progress(info(500, 2.25));
+    r.line('samples');
+    r.finish();
+    const draws = out.text().split('\r\x1b[2K').filter((d) => d.startsWith('['));
+    expect(draws.length).toBe(3); // step 1, step 500, and the redraw after the text line
+    expect(draws[1]).toMatch(/^\[#{12}\.{12}\]  50% step 500\/1000 loss 2\.5000 dev 2\.2500 100 steps\/s ETA 5\.0s$/);
+    expect(out.text()).toContain('\r\x1b[2Ksamples\n');
+    expect(out.text().endsWith('\n')).toBe(true);
+  });
+
+  it('JSON: objects only, non-finite numbers as null', () => {
+    const out = sink();
+    const r = new JsonReporter(out.stream);
+    r.line('not shown');
+    r.progress({ ...info(1), loss: Number.NaN });
+    r.event({ event: 'summary', train_loss: 2 });
+    const lines = out.text().trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { event: 'progress', step: 1, steps: 1000, loss: null, steps_per_second: 100 },
+      { event: 'summary', train_loss: 2 },
+    ]);
+  });
+
+  it('formats durations', () => {
+    expect([0.04, 9.94, 10, 59.4, 187, 3720].map(formatDuration)).toEqual(['0.0s', '9.9s', '10s', '59s', '3m07s', '1h02m']);
+  });
 });

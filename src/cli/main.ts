@@ -48,8 +48,14 @@ export function processContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     onInterrupt(handler) {
-      process.on('SIGINT', handler);
-      return () => process.off('SIGINT', handler);
+      let count = 0;
+      const onSignal = (): void => {
+        // the first Ctrl-C asks for a clean stop; a second one means "now", without saving
+        if (++count > 1) process.exit(EXIT.interrupted);
+        handler();
+      };
+      process.on('SIGINT', onSignal);
+      return () => process.off('SIGINT', onSignal);
     },
   };
 }

@@ -118,7 +118,7 @@ export class PlainReporter implements Reporter {
 export class TtyReporter implements Reporter {
   private last: ProgressInfo | undefined;
   private lastDev: number | undefined;
-  private drawnAt = 0;
+  private drawnAt = -Infinity;
   private shown = false;
   constructor(
     private readonly out: OutputStream,
