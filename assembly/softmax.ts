@@ -4,29 +4,20 @@
 import { hmax, hsum, laneMask, loadPartial, storePartial } from './simd';
 import { expV } from './vmath';
 
-/** max of the N floats at x. */
+/** max of the N floats at x (N ≥ 1); tail = N & 3. Branch-free: the ragged end joins as a −∞-padded vector. */
 @inline
-function rowMax(x: usize, N: i32): f32 {
-  const tail = N & 3;
+function rowMax(x: usize, N: i32, tail: i32): f32 {
   const body = <usize>(N - tail) << 2;
-  let m: f32 = -Infinity;
+  let mv = f32x4.splat(-Infinity);
   let j: usize = 0;
-  if (body) {
-    let mv = v128.load(x);
-    for (j = 16; j < body; j += 16) mv = f32x4.pmax(mv, v128.load(x + j));
-    m = hmax(mv);
-  }
-  for (let t = 0; t < tail; t++) {
-    const v = load<f32>(x + j + (<usize>t << 2));
-    if (v > m) m = v;
-  }
-  return m;
+  for (; j < body; j += 16) mv = f32x4.pmax(mv, v128.load(x + j));
+  if (tail) mv = f32x4.pmax(mv, v128.bitselect(loadPartial(x + j, tail), f32x4.splat(-Infinity), laneMask(tail)));
+  return hmax(mv);
 }
 
-/** y = exp(x − max) for one row, returning Σ y (y may alias x). */
+/** y = exp(x − max) for one row, returning Σ y (y may alias x); tail = N & 3 as for every row helper. */
 @inline
-function rowExp(y: usize, x: usize, N: i32, max: f32): f32 {
-  const tail = N & 3;
+function rowExp(y: usize, x: usize, N: i32, max: f32, tail: i32): f32 {
   const body = <usize>(N - tail) << 2;
   const mv = f32x4.splat(max);
   let s = f32x4.splat(0);
@@ -46,8 +37,7 @@ function rowExp(y: usize, x: usize, N: i32, max: f32): f32 {
 
 /** Σ exp(x − max) for one row, writing nothing. */
 @inline
-function rowSumExp(x: usize, N: i32, max: f32): f32 {
-  const tail = N & 3;
+function rowSumExp(x: usize, N: i32, max: f32, tail: i32): f32 {
   const body = <usize>(N - tail) << 2;
   const mv = f32x4.splat(max);
   let s = f32x4.splat(0);
@@ -59,8 +49,7 @@ function rowSumExp(x: usize, N: i32, max: f32): f32 {
 
 /** y *= s over one row. */
 @inline
-function rowScale(y: usize, N: i32, s: f32): void {
-  const tail = N & 3;
+function rowScale(y: usize, N: i32, s: f32, tail: i32): void {
   const body = <usize>(N - tail) << 2;
   const sv = f32x4.splat(s);
   let j: usize = 0;
@@ -71,9 +60,10 @@ function rowScale(y: usize, N: i32, s: f32): void {
 /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
 export function softmax(y: usize, x: usize, M: i32, N: i32): void {
   const row = <usize>N << 2;
+  const tail = N & 3;
   for (let i = 0; i < M; i++) {
-    const sum = rowExp(y, x, N, rowMax(x, N));
-    rowScale(y, N, <f32>1 / sum);
+    const sum = rowExp(y, x, N, rowMax(x, N, tail), tail);
+    rowScale(y, N, <f32>1 / sum, tail);
     x += row;
     y += row;
   }
@@ -85,8 +75,8 @@ export function logSoftmax(y: usize, x: usize, M: i32, N: i32): void {
   const tail = N & 3;
   const body = <usize>(N - tail) << 2;
   for (let i = 0; i < M; i++) {
-    const max = rowMax(x, N);
-    const lse = <f32>Math.log(<f64>rowSumExp(x, N, max));
+    const max = rowMax(x, N, tail);
+    const lse = <f32>Math.log(<f64>rowSumExp(x, N, max, tail));
     const mv = f32x4.splat(max);
     const lv = f32x4.splat(lse);
     let j: usize = 0;
@@ -106,11 +96,12 @@ function rowLoss(sum: f32, max: f32, xt: f32): f64 {
 /** Mean over rows of −log softmax(logits)[target]; writes nothing. */
 export function crossEntropyLoss(logits: usize, targets: usize, M: i32, N: i32): f64 {
   const row = <usize>N << 2;
+  const tail = N & 3;
   let loss: f64 = 0;
   for (let i = 0; i < M; i++) {
-    const max = rowMax(logits, N);
+    const max = rowMax(logits, N, tail);
     const t = load<i32>(targets + (<usize>i << 2));
-    loss += rowLoss(rowSumExp(logits, N, max), max, load<f32>(logits + (<usize>t << 2)));
+    loss += rowLoss(rowSumExp(logits, N, max, tail), max, load<f32>(logits + (<usize>t << 2)));
     logits += row;
   }
   return loss / <f64>M;
@@ -122,15 +113,16 @@ export function crossEntropyLoss(logits: usize, targets: usize, M: i32, N: i32):
  */
 export function softmaxCrossEntropy(dlogits: usize, logits: usize, targets: usize, M: i32, N: i32): f64 {
   const row = <usize>N << 2;
+  const tail = N & 3;
   const invM = <f32>1 / <f32>M;
   let loss: f64 = 0;
   for (let i = 0; i < M; i++) {
-    const max = rowMax(logits, N);
+    const max = rowMax(logits, N, tail);
     const t = <usize>load<i32>(targets + (<usize>i << 2)) << 2;
     const xt = load<f32>(logits + t);
-    const sum = rowExp(dlogits, logits, N, max);
+    const sum = rowExp(dlogits, logits, N, max, tail);
     loss += rowLoss(sum, max, xt);
-    rowScale(dlogits, N, invM / sum);
+    rowScale(dlogits, N, invM / sum, tail);
     store<f32>(dlogits + t, load<f32>(dlogits + t) - invM);
     logits += row;
     dlogits += row;
