@@ -83,7 +83,7 @@ export class JsonReporter implements Reporter {
     if (info.devLoss !== undefined) record.dev_loss = jsonNumber(info.devLoss);
     this.out.write(`${JSON.stringify(record)}\n`);
   }
-  line(): void {}
+  line(_text?: string): void {}
   event(record: Record<string, unknown>): void {
     this.out.write(`${JSON.stringify(record)}\n`);
   }
@@ -110,7 +110,7 @@ export class PlainReporter implements Reporter {
   line(text = ''): void {
     this.out.write(`${text}\n`);
   }
-  event(): void {}
+  event(_record?: Record<string, unknown>): void {}
   finish(): void {}
 }
 
