@@ -86,12 +86,16 @@ try {
   }
   const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ua = await page.evaluate(() => navigator.userAgent);
-  console.log(`MLP 3×10 → 200 (BatchNorm) → ${words.length} words, batch 32, ${steps} steps × ${rounds} rounds, median steps/s`);
+  console.log(`MLP 3×10 → 200 (BatchNorm) → ${words.length} words, batch 32, ${steps} steps × ${rounds} rounds, steps/s`);
   console.log(`Node ${process.version}; ${ua.match(/HeadlessChrome\/[\d.]+/)?.[0] ?? ua}`);
   const base = median(results['Node (src, tsx)']!);
   for (const [name, xs] of Object.entries(results)) {
     const m = median(xs);
-    console.log(`  ${name.padEnd(28)} ${m.toFixed(0).padStart(7)} steps/s  (${(m / base).toFixed(2)}× Node src; rounds ${xs.map((x) => x.toFixed(0)).join(' ')})`);
+    const best = Math.max(...xs);
+    console.log(
+      `  ${name.padEnd(28)} median ${m.toFixed(0).padStart(6)} steps/s (${(m / base).toFixed(2)}× Node src), ` +
+        `best ${best.toFixed(0).padStart(6)}; rounds ${xs.map((x) => x.toFixed(0)).join(' ')}`,
+    );
   }
   const raw = readFileSync(join(dist, 'makemore.js'));
   console.log(`dist/makemore.js: ${(raw.length / 1024).toFixed(1)} KB raw, ${(gzipSync(raw, { level: 9 }).length / 1024).toFixed(1)} KB gzipped (wasm inlined)`);
