@@ -11,7 +11,10 @@ const EXP_HI: f32 = 88.0; // e^88 < FLT_MAX, and k ≤ 127 keeps 2^k a normal fl
 const EXP_LO: f32 = -87.33654475; // ln(2^-126): below it the result is flushed to 0
 const ROUND_MAGIC: f32 = 12582912.0; // 1.5·2²³
 
-/** e^x per lane, relative error ~1e-7; 0 below ln(2^-126), e^88 above 88, NaN stays NaN. */
+/**
+ * e^x per lane; 0 below ln(2^-126), e^88 above 88, NaN stays NaN. Checked against Math.exp on every float32 in
+ * [-89, 88]: relative error ≤ 1.2e-7 wherever the result is a normal float.
+ */
 @inline
 export function expV(x: v128): v128 {
   // pmax/pmin keep x when it is NaN (the comparison is false), so NaN flows through to the result
