@@ -79,6 +79,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'makemore-cli-'));
   writeFileSync(join(dir, 'words.txt'), `${words.join('\n')}\n`);
   writeFileSync(join(dir, 'empty.txt'), '\n\n');
+  writeFileSync(join(dir, 'dots.txt'), 'ann\nst.john\n');
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -233,6 +234,9 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     [['plot'], /--model: required/],
     [['fly'], /unknown command 'fly' \(accepted: train, sample, eval, plot\)/],
     [['train', 'words.txt'], /unexpected argument 'words\.txt'/],
+    [['train', '--data', 'dots.txt', '--model', 'ngram'], /--data: word "st\.john" \(words\[1\]\) contains '\.'/],
+    [['train', '--data', 'words.txt', '--batch-size', '100000', '--steps', '1', '--backend', 'js'], /--batch-size: 100000 is more than the \d+ training examples/],
+    [['eval', '--model', 'm.json', '--data', 'dots.txt'], /--data: the word "st\.john" has the character "\.", which the model's vocabulary/],
   ];
 
   it('as a subprocess: unknown flag, bad value, missing --model, nonexistent and empty data file', async () => {

@@ -188,6 +188,14 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   if (splits.train.length === 0) {
     throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
   }
+  if (kind === 'mlp') {
+    // checked before anything is printed: a usage error leaves stdout empty
+    const batchSize = flag<number>(parsed, 'batch-size', 32);
+    const examples = splits.train.reduce((s, w) => s + [...w].length + 1, 0);
+    if (batchSize > examples) {
+      throw new UsageError(`--batch-size: ${batchSize} is more than the ${examples} training examples`, 'train');
+    }
+  }
   const settings: TrainSettings = { kind, data: source, words: words.length, split, seed };
   reporter.event({
     event: 'start',
@@ -237,10 +245,6 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       const blockSize = flag<number>(parsed, 'block-size', 3);
       const embedDim = flag<number>(parsed, 'embed', 10);
       const batchNorm = !flag<boolean>(parsed, 'no-batchnorm', false);
-      const examples = splits.train.reduce((s, w) => s + [...w].length + 1, 0);
-      if (batchSize > examples) {
-        throw new UsageError(`--batch-size: ${batchSize} is more than the ${examples} training examples`, 'train');
-      }
       const mlp = await MLP.create({ vocab, blockSize, embedDim, hidden, batchNorm, seed, backend });
       model = mlp;
       reporter.line(
