@@ -101,6 +101,23 @@ export async function defaultWasmBytes() {
   };
 }
 
+/**
+ * wasm.ts reads `file:` URLs with a lazy `import('node:fs/promises')`. A browser never takes that branch, but a bundler
+ * that meets a \`node:\` import in a dependency may refuse to build; the bundles carry a stub that says why instead.
+ */
+const nodeStub: esbuild.Plugin = {
+  name: 'node-stub',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'makemore-node-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'makemore-node-stub' }, (args) => ({
+      loader: 'js',
+      contents: `
+const fail = () => { throw new Error(${JSON.stringify(`${args.path} is not available in the browser bundle: pass the wasm as bytes, a WebAssembly.Module or an http(s) URL`)}); };
+export const readFile = fail;`,
+    }));
+  },
+};
+
 /** The demo's scripts import the library from source for type checking; at build time those become the bundles. */
 const demoExternals: esbuild.Plugin = {
   name: 'demo-externals',
@@ -171,15 +188,13 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: ROOT,
-    // wasm.ts reads file: URLs with a lazy import('node:fs/promises'), a branch browsers never take
-    external: ['node:*'],
   };
   const library = (outfile: string, mode: 'inline' | 'url') =>
     esbuild.build({
       ...common,
       entryPoints: [join(ROOT, 'src', 'index.ts')],
       outfile: join(outdir, outfile),
-      plugins: [wasmBytesPlugin(mode), namesStub],
+      plugins: [wasmBytesPlugin(mode), namesStub, nodeStub],
     });
   await Promise.all([library('makemore.js', 'inline'), library('makemore.nowasm.js', 'url')]);
   await esbuild.build({

@@ -6,9 +6,10 @@
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as library from '../../src/index.ts';
@@ -127,6 +128,16 @@ describe('bundle in a bare page', () => {
     expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(40 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
+  });
+
+  it('imports nothing (not even node: modules), so any bundler or a bare page can load it', async () => {
+    for (const file of ['makemore.js', 'makemore.nowasm.js', 'names.js']) {
+      const path = join(fx.dist, file);
+      const { metafile } = await esbuild.build({ entryPoints: [path], bundle: true, write: false, metafile: true, format: 'esm', logLevel: 'silent' });
+      const input = Object.entries(metafile.inputs).find(([name]) => resolve(name) === path)?.[1];
+      expect(input, file).toBeDefined();
+      expect(input!.imports, file).toEqual([]);
+    }
   });
 
   it('the same bundle runs in Node too, with the same numbers', async () => {
