@@ -5,7 +5,7 @@
  *
  * Our kernels are called raw (unchecked), as a training step calls them. TF.js matmul gets a fresh B tensor for
  * every call, as in training where the weights change each step: XNNPACK caches its packed copy of B per tensor, so
- * re-using one B would time a case that training never hits (about 2× faster).
+ * re-using one B would time a case training never hits (2.4× faster at 32×30×200, 1.15× at 512³, measured).
  */
 import type { Backend, Ptr } from '../../src/backend/index.ts';
 import { tf, tfImpl, useTf, type TfBackendName } from '../tfjs/setup.ts';
