@@ -175,7 +175,12 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
   const outdir = resolve(options.outdir ?? join(ROOT, 'dist'));
   const minify = options.minify ?? true;
   ensureWasm();
-  rmSync(outdir, { recursive: true, force: true });
+  const types = options.types ?? true;
+  // a build without types (the demo, the tests) leaves the declarations of the last full build in place
+  if (types) rmSync(outdir, { recursive: true, force: true });
+  else if (existsSync(outdir)) {
+    for (const entry of readdirSync(outdir)) if (entry !== 'types') rmSync(join(outdir, entry), { recursive: true, force: true });
+  }
   mkdirSync(outdir, { recursive: true });
 
   const common: esbuild.BuildOptions = {
@@ -213,7 +218,7 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     });
   }
 
-  if (options.types ?? true) {
+  if (types) {
     execFileSync(
       process.execPath,
       [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'),
