@@ -17,6 +17,11 @@ export type { BackendOption } from './models/backend-option.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 
 export {
+  encodeModelFile, decodeModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
+  type ModelFile, type TrainingInfo, type LossPoint, type DecodeOptions,
+} from './io/model-file.ts';
+
+export {
   train, TrainingDivergedError,
   type TrainOptions, type TrainResult, type TrainProgress, type HistoryPoint, type TrainData,
 } from './train.ts';
