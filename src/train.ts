@@ -46,8 +46,11 @@ export interface TrainOptions {
   evalEvery?: number;
   /** Call onProgress every this many steps, and after the last (default evalEvery). */
   progressEvery?: number;
-  /** Seed of minibatch sampling (default 42). */
-  seed?: number;
+  /**
+   * Seed of minibatch sampling (default 42), or the {@link Rng} to draw batches from: pass the same Rng to the next
+   * call to resume a stopped run exactly where its batch stream left off.
+   */
+  seed?: number | Rng;
   /** NeuralBigram only: gradient path (default 'counts'). */
   path?: GradientPath;
   /** Aborting it stops training after the current step; the result then has `stopped: true`. */
@@ -126,7 +129,7 @@ export async function train(model: MLP | NeuralBigram, options: TrainOptions): P
     }
     const dev = o.dev ? contextsOf(o.dev, model, T, 'dev') : null;
     if (dev) evalDev = () => model.evaluate(dev.X, dev.Y);
-    const rng = new Rng(o.seed);
+    const rng = o.seed instanceof Rng ? o.seed : new Rng(o.seed);
     const B = o.batchSize;
     const X = new Int32Array(B * T);
     const Y = new Int32Array(B);
@@ -209,7 +212,7 @@ interface CheckedOptions {
   weightDecay: number;
   evalEvery: number;
   progressEvery: number;
-  seed: number;
+  seed: number | Rng;
   path: GradientPath;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
@@ -243,7 +246,9 @@ function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
   if (!Number.isInteger(progressEvery) || progressEvery < 1) {
     throw new Error(`train: progressEvery must be a positive integer, got ${progressEvery}`);
   }
-  if (!Number.isInteger(seed)) throw new Error(`train: seed must be an integer, got ${seed}`);
+  if (!(seed instanceof Rng) && !Number.isInteger(seed)) {
+    throw new Error(`train: seed must be an integer or an Rng, got ${String(seed)}`);
+  }
   if (path !== 'counts' && path !== 'examples') throw new Error(`train: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
   if (!(yieldEveryMs >= 0)) throw new Error(`train: yieldEveryMs must be >= 0, got ${yieldEveryMs}`);
   const emptyDev = data.dev === undefined || (Array.isArray(data.dev) && data.dev.length === 0);

@@ -59,6 +59,16 @@ describe('train', () => {
     expect(rc.history).not.toEqual(ra.history);
   });
 
+  it('resumes exactly when the same Rng is passed on: 25 + 35 steps equal 60 in one go', async () => {
+    const whole = await mlp(), split2 = await mlp();
+    await train(whole, { data: split, steps: 60, seed: 7, evalEvery: 60 });
+    const rng = new Rng(7);
+    await train(split2, { data: split, steps: 25, seed: rng, evalEvery: 25 });
+    expect(split2.stateVector()).not.toEqual(whole.stateVector());
+    await train(split2, { data: split, steps: 35, seed: rng, evalEvery: 35 });
+    expect(split2.stateVector()).toEqual(whole.stateVector());
+  });
+
   it('a running mean of minibatch losses: trainLoss is the mean of the steps since the last point', async () => {
     // replay the same batches by hand: same seed, same sampling order (rng.int over the training examples)
     const a = await mlp(), b = await mlp();

@@ -7,7 +7,7 @@
  * model(seed) → train(seed) → sample(seed) — so the same text and configuration give bit-identical numbers in Node.
  */
 import {
-  MLP, NGramModel, NeuralBigram, Vocabulary, readWords, splitWords, train, TrainingDivergedError,
+  MLP, NGramModel, NeuralBigram, Rng, Vocabulary, readWords, splitWords, train, TrainingDivergedError,
   type TrainProgress, type WordSplits,
 } from '../src/index.ts';
 import type { FromWorker, LossPoint, RunConfig, ToWorker } from './protocol.ts';
@@ -31,6 +31,8 @@ interface Run {
   seconds: number;
   temperature: number;
   controller: AbortController | null;
+  /** The minibatch stream: kept across stop/resume so a resumed run is identical to an uninterrupted one. */
+  batches: Rng;
 }
 
 let run: Run | null = null;
@@ -94,7 +96,7 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
       batchNorm: config.batchNorm, backend: 'wasm',
     });
   }
-  run = { config, splits, model, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature, controller: null };
+  run = { config, splits, model, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature, controller: null, batches: new Rng(config.seed) };
 
   if (model instanceof NGramModel) {
     run.trainLoss = model.nll(splits.train);
@@ -151,8 +153,7 @@ async function fit(r: Run): Promise<void> {
       weightDecay: model instanceof MLP ? config.weightDecay : 0,
       evalEvery: config.evalEvery,
       progressEvery: 1,
-      // a resumed run draws its minibatches from a new stream: the seed moved on by the steps already done
-      seed: config.seed + offset,
+      seed: r.batches,
       signal: controller.signal,
       onProgress,
       yieldEveryMs: 30,
