@@ -131,17 +131,17 @@ export async function train(model: MLP | NeuralBigram, options: TrainOptions): P
     if (dev) evalDev = () => model.evaluate(dev.X, dev.Y);
     const rng = o.seed instanceof Rng ? o.seed : new Rng(o.seed);
     const B = o.batchSize;
-    const X = new Int32Array(B * T);
-    const Y = new Int32Array(B);
     model.train();
     model.setBatchSize(B);
     step = (lr) => {
+      // the minibatch is drawn straight into the arena's id buffers: nothing is copied into wasm memory
+      const { X, Y } = model.batchBuffers();
       for (let b = 0; b < B; b++) {
         const r = rng.int(tr.count);
-        X.set(tr.X.subarray(r * T, r * T + T), b * T);
+        for (let t = 0; t < T; t++) X[b * T + t] = tr.X[r * T + t]!;
         Y[b] = tr.Y[r]!;
       }
-      return model.trainStep(X, Y, lr, o.weightDecay);
+      return model.trainBatch(lr, o.weightDecay);
     };
   } else {
     model.setData(o.train);

@@ -276,6 +276,28 @@ describe('MLP', () => {
     expect(be.arena.bytesUsed).toBeLessThan(used);
   });
 
+  it('trains on a batch written in place into its arena buffers exactly as trainStep does, views surviving growth', async () => {
+    const be = createJsBackend();
+    const a = await MLP.create({ ...small, backend: be });
+    const b = await MLP.create({ ...small, backend: createJsBackend() });
+    a.setBatchSize(16);
+    const before = be.arena.memory.buffer;
+    for (let s = 0; s < 5; s++) {
+      const { X, Y } = batchOf(words, vocab, 2, 16, s);
+      const views = a.batchBuffers();
+      views.X.set(X);
+      views.Y.set(Y);
+      expect(a.trainBatch(0.1)).toBe(b.trainStep(X, Y, 0.1));
+      be.arena.allocF32(20_000, 'grow the memory'); // detaches every view over the old buffer
+    }
+    expect(be.arena.memory.buffer).not.toBe(before);
+    expect(a.stateVector()).toEqual(b.stateVector());
+    const views = a.batchBuffers();
+    expect(views.Y.length).toBe(16);
+    views.Y[3] = vocab.size; // an id past the vocabulary, written straight into the arena
+    expect(() => a.trainBatch(0.1)).toThrow(`Y[3] = ${vocab.size}`);
+  });
+
   it.skipIf(!hasWasm)('wasm and JS backends agree within 1e-4 on the loss over 100 steps', async () => {
     const names = new Rng(5).shuffle(defaultNames()).slice(0, 1000);
     const v = Vocabulary.fromWords(names);

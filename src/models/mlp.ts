@@ -105,6 +105,7 @@ export class MLP implements LanguageModel {
   private readonly lastFinite: Ptr;
   private readonly evalSpace: Workspace;
   private trainSpace: Workspace | null = null;
+  private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
   private trainMark = -1;
   private trainTop = -1;
   private mode = true;
@@ -232,6 +233,7 @@ export class MLP implements LanguageModel {
     if (this.trainSpace && arena.mark() === this.trainTop) arena.release(this.trainMark);
     this.trainMark = arena.mark();
     this.trainSpace = this.allocWorkspace(rows, true);
+    this.batchViews = null;
     this.trainTop = arena.mark();
   }
 
@@ -242,21 +244,46 @@ export class MLP implements LanguageModel {
    * last update (those that gave a finite loss): the caller should stop and lower the learning rate.
    */
   trainStep(X: Int32Array, Y: Int32Array, lr: number, weightDecay = 0): number {
-    if (!this.mode) throw new Error('MLP.trainStep: the model is in eval mode; call model.train() first');
-    if (!Number.isFinite(lr)) throw new Error(`MLP.trainStep: lr must be a finite number, got ${lr}`);
-    if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) {
-      throw new Error(`MLP.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
-    }
+    this.checkStep(lr, weightDecay);
     const B = this.checkBatch(X, Y, 'MLP.trainStep');
     this.setBatchSize(B);
+    const batch = this.batchBuffers();
+    batch.X.set(X);
+    batch.Y.set(Y);
+    return this.trainBatch(lr, weightDecay);
+  }
+
+  /**
+   * The training batch's id buffers in the arena (X: rows×blockSize, Y: rows, rows from {@link MLP.setBatchSize}),
+   * for a training loop that samples its minibatch straight into the memory the kernels read: write them, then call
+   * {@link MLP.trainBatch}. The views are re-created when memory growth detached them.
+   */
+  batchBuffers(): { X: Int32Array; Y: Int32Array } {
+    const ws = this.trainSpace;
+    if (!ws) throw new Error('MLP.batchBuffers: no training batch size yet; call setBatchSize(rows) first');
+    if (this.batchViews === null || this.batchViews.Y.length === 0) {
+      const arena = this.backend.arena;
+      this.batchViews = { X: arena.i32(ws.idx, ws.rows * this.config.blockSize), Y: arena.i32(ws.targets, ws.rows) };
+    }
+    return this.batchViews;
+  }
+
+  /**
+   * {@link MLP.trainStep} on the batch written into {@link MLP.batchBuffers}: the ids are checked there, in place, so
+   * a step copies nothing between JS and wasm and allocates nothing.
+   */
+  trainBatch(lr: number, weightDecay = 0): number {
+    this.checkStep(lr, weightDecay);
+    const { X, Y } = this.batchBuffers();
+    const V = this.vocab.size;
+    checkIds(X, V, 'X', 'MLP.trainStep');
+    checkIds(Y, V, 'Y', 'MLP.trainStep');
     const ws = this.trainSpace!;
+    const B = ws.rows;
     const k = this.backend.raw;
-    const arena = this.backend.arena;
-    arena.i32(ws.idx, X.length).set(X);
-    arena.i32(ws.targets, B).set(Y);
     this.forward(k, ws, B, true);
-    const loss = k.softmaxCrossEntropy(ws.logits, ws.logits, ws.targets, B, this.vocab.size);
-    const F = arena.F32;
+    const loss = k.softmaxCrossEntropy(ws.logits, ws.logits, ws.targets, B, V);
+    const F = this.backend.arena.F32;
     if (!Number.isFinite(loss)) {
       F.copyWithin(this.state >>> 2, this.lastFinite >>> 2, (this.lastFinite >>> 2) + this.stateFloats);
       return loss;
@@ -467,6 +494,14 @@ export class MLP implements LanguageModel {
       this.linears[l]!.backward(k, dinput(l), buf.dact!, input(l), B);
     }
     this.embeddingLayer.backward(k, ws.demb!, ws.idx, B, this.config.blockSize);
+  }
+
+  private checkStep(lr: number, weightDecay: number): void {
+    if (!this.mode) throw new Error('MLP.trainStep: the model is in eval mode; call model.train() first');
+    if (!Number.isFinite(lr)) throw new Error(`MLP.trainStep: lr must be a finite number, got ${lr}`);
+    if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) {
+      throw new Error(`MLP.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
+    }
   }
 
   /** Validates a batch and returns its number of rows. */
