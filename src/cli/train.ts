@@ -47,7 +47,7 @@ const flags: FlagSpec[] = [
     help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
     defaultText: 'steps/2 (mlp), never (bigram)',
   },
-  { name: 'weight-decay', type: 'number', min: 0, arg: 'L', help: 'L2 penalty λ·mean(W²) (bigram: the λ of the lecture)', defaultText: '0 (mlp), 0.01 (bigram)' },
+  { name: 'weight-decay', type: 'number', min: 0, arg: 'L', help: 'L2 weight decay: mlp, p −= lr·(g + L·p) on every parameter; bigram, the λ of the loss term λ·mean(W²)', defaultText: '0 (mlp), 0.01 (bigram)' },
   { name: 'split', type: 'number-list', length: 3, arg: 'TR,DEV,TEST', help: 'fractions of the words for train, dev, test (1,0,0: all train)', defaultText: '0.8,0.1,0.1' },
   { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
