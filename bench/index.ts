@@ -18,10 +18,11 @@ import { pathToFileURL } from 'node:url';
 import { createBackend } from '../src/backend/index.ts';
 import { e2eGroups, MLP_CONFIGS, mlpLabel } from './e2e.ts';
 import { loadCorpus } from './lib/data.ts';
-import { kernelGroups, type GroupSpec, type OurBackends } from './lib/kernel-cases.ts';
-import { formatTime, jsonLine, table } from './lib/report.ts';
+import { kernelGroups, type OurBackends } from './lib/kernel-cases.ts';
+import { jsonLine, table } from './lib/report.ts';
+import { runGroups, type BenchOutput, type GroupSpec } from './lib/run.ts';
 import { checkTargets, formatTargets } from './lib/targets.ts';
-import { FULL_TIMING, measureGroup, QUICK_TIMING, type Result } from './lib/timing.ts';
+import { FULL_TIMING, QUICK_TIMING, type Result } from './lib/timing.ts';
 import { initTf } from './tfjs/setup.ts';
 
 /** Parsed command line. */
@@ -45,12 +46,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   return args;
 }
 
-/** Where the lines go: the test collects them, the CLI prints them. */
-export interface BenchOutput {
-  result(r: Result): void;
-  progress(text: string): void;
-}
-
 /** Runs the selected groups and returns every result (in group order). */
 export async function runBench(args: BenchArgs, out: BenchOutput): Promise<Result[]> {
   const t0 = performance.now();
@@ -67,15 +62,7 @@ export async function runBench(args: BenchArgs, out: BenchOutput): Promise<Resul
   const groups: GroupSpec[] = [];
   if (args.only !== 'e2e') groups.push(...kernelGroups(backends, args.quick));
   if (args.only !== 'kernels') groups.push(...e2eGroups(corpus, backends, args.quick));
-  const timing = args.quick ? QUICK_TIMING : FULL_TIMING;
-  const results: Result[] = [];
-  for (const g of groups) {
-    if (args.filter && !`${g.bench} ${g.label}`.includes(args.filter)) continue;
-    const measured = await measureGroup(await g.make(), timing);
-    for (const r of measured) out.result(r);
-    out.progress(`${g.bench} ${g.label}: ${measured.map((r) => `${r.impl} ${formatTime(r.median_us)}`).join(', ')}`);
-    results.push(...measured);
-  }
+  const results = await runGroups(groups, args.quick ? QUICK_TIMING : FULL_TIMING, args.filter, out);
   out.progress(`bench: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return results;
 }

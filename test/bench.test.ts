@@ -2,7 +2,8 @@
  * Keeps the benchmarks honest and alive, without timing anything:
  * - the TF.js models compute the same losses and updates as ours from the same weights, so the end-to-end
  *   comparison times the same work;
- * - `npm run bench -- --quick` runs every group and prints JSON lines of the documented shape.
+ * - `npm run bench -- --quick` runs every group and prints JSON lines of the documented shape;
+ * - `npm run bench:kernels -- --quick` times every kernel of the contract on both backends, in the same format.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,9 @@ import { TfBigram, type BigramPath } from '../bench/tfjs/bigram.ts';
 import { TfMlp, type EmbeddingMode } from '../bench/tfjs/mlp.ts';
 import { initTf, useTf, type TfBackendName } from '../bench/tfjs/setup.ts';
 import { summary } from '../bench/index.ts';
+import { parseKernelArgs } from '../bench/kernels.ts';
+import { ratioToReference } from '../bench/lib/report.ts';
+import { KERNEL_NAMES } from '../src/backend/kernels.ts';
 import { buildContexts } from '../src/data/contexts.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
@@ -139,3 +143,64 @@ describe('npm run bench -- --quick', () => {
   });
 });
 
+
+describe('npm run bench:kernels -- --quick', () => {
+  it('prints one JSON line per backend for every kernel of the contract, with the JS/wasm ratio', { timeout: 120_000 }, async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/kernels.ts', '--quick'], {
+      cwd: root,
+      maxBuffer: 1 << 24,
+    });
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) {
+      expect(Object.keys(l).slice(0, 4), JSON.stringify(l)).toEqual(['bench', 'impl', 'shape', 'median_us']);
+      expect(['wasm', 'js']).toContain(l.impl);
+      expect(typeof l.shape).toBe('string');
+      expect(Number.isFinite(l.median_us) && (l.median_us as number) > 0, JSON.stringify(l)).toBe(true);
+      expect(Number.isInteger(l.runs) && (l.runs as number) >= 1).toBe(true);
+      if (String(l.bench).startsWith('matmul')) expect(l.gflops).toBeGreaterThan(0);
+      else expect(l.gflops).toBeUndefined();
+    }
+    const find = (bench: string, shape: string, impl: string) =>
+      lines.find((l) => l.bench === bench && l.shape === shape && l.impl === impl);
+    for (const kernel of KERNEL_NAMES) {
+      for (const impl of ['wasm', 'js']) expect(lines.some((l) => l.bench === kernel && l.impl === impl), `${kernel} ${impl}`).toBe(true);
+    }
+    // the shapes of issue 2 that a quick run keeps (512³ only in full runs)
+    for (const form of ['matmul', 'matmulTN', 'matmulNT']) {
+      for (const shape of ['32x30x200', '32x200x27', '200x32x27', '128x128x128']) {
+        expect(find(form, shape, 'wasm'), `${form} ${shape}`).toBeDefined();
+      }
+    }
+    for (const [bench, shape] of [['softmaxCrossEntropy', '32x200'], ['batchNormTrain', '32x200'], ['batchNormBackward', '32x200'], ['tanhForward', '32x200']]) {
+      expect(find(bench!, shape!, 'wasm'), `${bench} ${shape}`).toBeDefined();
+    }
+    // every JS line carries its median over the wasm median of the same kernel and shape (both rounded to 0.01)
+    for (const l of lines) {
+      const wasm = find(String(l.bench), String(l.shape), 'wasm')!;
+      if (l.impl === 'wasm') {
+        expect(l.vs_wasm).toBeUndefined();
+        continue;
+      }
+      const ratio = (l.median_us as number) / (wasm.median_us as number);
+      const slack = 0.01 + ratio * (0.006 / (wasm.median_us as number) + 0.006 / (l.median_us as number));
+      expect(Math.abs((l.vs_wasm as number) - ratio), `${l.bench} ${l.shape}: vs_wasm ${l.vs_wasm}, medians ratio ${ratio}`).toBeLessThanOrEqual(slack);
+    }
+    expect(stderr).toContain('| bench | shape / config | wasm | js | js ÷ wasm |');
+  });
+
+  it('refuses unknown flags, naming them', () => {
+    expect(parseKernelArgs(['--quick', '--filter=matmul', '--impl=js'])).toEqual({ quick: true, table: false, filter: 'matmul', impl: 'js' });
+    expect(() => parseKernelArgs(['--impl=tfjs'])).toThrow(/'--impl=tfjs'/);
+  });
+
+  it('takes ratios against wasm within a comparison group only', () => {
+    const group = [
+      { bench: 'zero', impl: 'wasm', shape: '8', median_us: 2, runs: 3, calls: 1 },
+      { bench: 'zero', impl: 'js', shape: '8', median_us: 7, runs: 3, calls: 1 },
+    ];
+    expect(ratioToReference(group[1]!, group)).toBe(3.5);
+    expect(ratioToReference(group[0]!, group)).toBeUndefined();
+    expect(ratioToReference(group[1]!, group.slice(1))).toBeUndefined();
+  });
+});

@@ -1,35 +1,31 @@
 /**
- * Kernel benchmarks for `npm run bench`: the kernels a training step spends its time in, on our wasm and JS
- * backends, and matmul also on TF.js (wasm and cpu backends) for the "why not TensorFlow.js?" question.
- * (`npm run bench:kernels` is the exhaustive per-kernel wasm-vs-JS run; this is the subset the README quotes.)
+ * Kernel benchmark cases, shared by both entries:
+ * - `kernelGroups` for `npm run bench`: the kernels a training step spends its time in, on our wasm and JS backends,
+ *   and matmul also on TF.js (wasm and cpu backends) for the "why not TensorFlow.js?" question — the subset the
+ *   README quotes;
+ * - `contractKernelGroups` for `npm run bench:kernels`: every kernel of the contract (`KERNEL_NAMES`), one group per
+ *   kernel and shape, wasm vs JS only.
  *
- * Our kernels are called raw (unchecked), as a training step calls them. TF.js matmul gets a fresh B tensor for
- * every call, as in training where the weights change each step: XNNPACK caches its packed copy of B per tensor, so
- * re-using one B would time a case training never hits (2.4× faster at 32×30×200, 1.15× at 512³, measured).
+ * Our kernels are called raw (unchecked), as a training step calls them. Matmul shapes are M×K×N of
+ * C[M×N] = op(A)·op(B); others are M×N, B×T×D (embeddings) or n (flat vectors).
  */
 import type { Backend, Ptr } from '../../src/backend/index.ts';
-import { tf, tfImpl, useTf, type TfBackendName } from '../tfjs/setup.ts';
+import type { Kernels } from '../../src/backend/kernels.ts';
+import type { MatmulForm } from '../tfjs/matmul.ts';
 import { fillInts, fillNormal } from './data.ts';
+import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
 
-/** One comparison group: every implementation of one kernel at one shape, measured interleaved. */
-export interface GroupSpec {
-  bench: string;
-  /** The shape (kernels) or configuration (end to end) label. */
-  label: string;
-  /** Build the cases (allocating their inputs); they free themselves through `Case.dispose`. */
-  make(): Promise<Case[]>;
-}
-
-/** Our backends by impl label. */
+/** Our backends by impl label (one of them when `bench:kernels --impl=` picks one). */
 export type OurBackends = ReadonlyMap<'wasm' | 'js', Backend>;
 
-type MatmulForm = 'matmul' | 'matmulTN' | 'matmulNT';
+/** Allocates a kernel's inputs in a backend and returns one call of it. */
+export type KernelSetup = (be: Backend) => () => unknown;
 
-/** Random float32 inputs in a backend's arena. */
-function normal(be: Backend, n: number, seed: number, name: string): Ptr {
+/** Random float32 inputs, N(0, scale²), in a backend's arena. */
+function normal(be: Backend, n: number, seed: number, name: string, scale = 1): Ptr {
   const p = be.arena.allocF32(n, name);
-  fillNormal(be.arena.f32(p, n), seed);
+  fillNormal(be.arena.f32(p, n), seed, scale);
   return p;
 }
 
@@ -40,88 +36,215 @@ function ints(be: Backend, n: number, range: number, seed: number, name: string)
   return p;
 }
 
-/** A case on one of our backends: `setup` allocates and returns the call; the arena is released afterwards. */
-function ours(be: Backend, base: Omit<Case, 'impl' | 'run'>, setup: (be: Backend) => () => unknown): Case {
+/** A case on one of our backends: the inputs are allocated now and the arena is released at dispose. */
+function ours(be: Backend, base: Omit<Case, 'impl' | 'run'>, setup: KernelSetup): Case {
   const mark = be.arena.mark();
   const run = setup(be);
   return { ...base, impl: be.name, run, dispose: () => be.arena.release(mark) };
 }
 
-/** A TF.js matmul case: A fixed, a fresh B for every call (made before the timed loop, disposed after). */
-async function tfMatmul(name: TfBackendName, form: MatmulForm, M: number, K: number, N: number, base: Omit<Case, 'impl' | 'run'>): Promise<Case> {
-  await useTf(name);
-  const aShape: [number, number] = form === 'matmulTN' ? [K, M] : [M, K];
-  const bShape: [number, number] = form === 'matmulNT' ? [N, K] : [K, N];
-  const a = tf.tensor2d(fillNormal(new Float32Array(M * K), 1), aShape);
-  const bData = fillNormal(new Float32Array(K * N), 2);
-  const tA = form === 'matmulTN';
-  const tB = form === 'matmulNT';
-  let bs: tf.Tensor2D[] = [];
-  let outs: tf.Tensor[] = [];
-  let next = 0;
+/** A group of our backends only. */
+function oursGroup(bench: string, shape: string, backends: OurBackends, setup: KernelSetup, flops?: number): GroupSpec {
+  const base: Omit<Case, 'impl' | 'run'> = flops === undefined ? { bench, shape } : { bench, shape, flops };
   return {
-    ...base,
-    impl: tfImpl(name),
-    before: () => useTf(name),
-    prepare(calls) {
-      bs = [];
-      for (let i = 0; i < calls; i++) bs.push(tf.tensor2d(bData, bShape));
-      outs = [];
-      next = 0;
+    bench,
+    label: shape,
+    async make() {
+      return [...backends.values()].map((be) => ours(be, base, setup));
     },
-    run() {
-      outs.push(tf.matMul(a, bs[next++]!, tA, tB));
-    },
-    after() {
-      tf.dispose(bs);
-      tf.dispose(outs);
-      bs = [];
-      outs = [];
-    },
-    dispose: () => a.dispose(),
   };
 }
 
-/** The matmul comparison group of one form and shape: wasm, JS, TF.js wasm, TF.js cpu. */
+/** The matmul group of one form and shape: ours, and TF.js wasm and cpu when `withTf` (loaded only then). */
 function matmulGroup(form: MatmulForm, M: number, K: number, N: number, backends: OurBackends, withTf: boolean): GroupSpec {
   const shape = `${M}x${K}x${N}`;
+  const flops = 2 * M * K * N;
+  const ourGroup = oursGroup(form, shape, backends, matmulSetup(form, M, K, N), flops);
+  if (!withTf) return ourGroup;
   return {
-    bench: form,
-    label: shape,
+    ...ourGroup,
     async make() {
-      const base = { bench: form, shape, flops: 2 * M * K * N };
-      const cases: Case[] = [];
-      for (const be of backends.values()) {
-        cases.push(ours(be, base, (b) => {
-          const aN = M * K;
-          const a = normal(b, aN, 1, 'A');
-          const bb = normal(b, K * N, 2, 'B');
-          const c = b.arena.allocF32(M * N, 'C');
-          const k = b.raw;
-          return () => k[form](c, a, bb, M, K, N, false);
-        }));
-      }
-      if (withTf) for (const name of ['wasm', 'cpu'] as const) cases.push(await tfMatmul(name, form, M, K, N, base));
+      const { tfMatmul } = await import('../tfjs/matmul.ts');
+      const cases = await ourGroup.make();
+      for (const name of ['wasm', 'cpu'] as const) cases.push(await tfMatmul(name, form, M, K, N, { bench: form, shape, flops }));
       return cases;
     },
   };
 }
 
-/** A group of our two backends only, for kernels TF.js is not compared on. */
-function oursGroup(bench: string, shape: string, backends: OurBackends, setup: (be: Backend) => () => unknown): GroupSpec {
-  return {
-    bench,
-    label: shape,
-    async make() {
-      return [...backends.values()].map((be) => ours(be, { bench, shape }, setup));
-    },
+// ---- the kernels' inputs and calls, one setup per kernel (or fused pair) ----
+
+function matmulSetup(form: MatmulForm, M: number, K: number, N: number): KernelSetup {
+  return (be) => {
+    const a = normal(be, M * K, 1, 'A');
+    const b = normal(be, K * N, 2, 'B');
+    const c = be.arena.allocF32(M * N, 'C');
+    const k = be.raw;
+    return () => k[form](c, a, b, M, K, N, false);
+  };
+}
+
+/** y += b: y keeps growing over the calls, by 1e-3-sized steps, which changes nothing in the timing. */
+function addBiasSetup(M: number, N: number): KernelSetup {
+  return (be) => {
+    const y = normal(be, M * N, 16, 'y');
+    const b = normal(be, N, 17, 'b', 1e-3);
+    const k = be.raw;
+    return () => k.addBias(y, b, M, N);
+  };
+}
+
+function biasBackwardSetup(M: number, N: number): KernelSetup {
+  return (be) => {
+    const dy = normal(be, M * N, 18, 'dy');
+    const db = be.arena.allocF32(N, 'db');
+    const k = be.raw;
+    return () => k.biasBackward(db, dy, M, N, false);
+  };
+}
+
+function tanhForwardSetup(n: number): KernelSetup {
+  return (be) => {
+    const x = normal(be, n, 9, 'x');
+    const y = be.arena.allocF32(n, 'y');
+    const k = be.raw;
+    return () => k.tanhForward(y, x, n);
+  };
+}
+
+function tanhBackwardSetup(n: number): KernelSetup {
+  return (be) => {
+    const y = normal(be, n, 10, 'y');
+    const dy = normal(be, n, 11, 'dy');
+    const dx = be.arena.allocF32(n, 'dx');
+    const k = be.raw;
+    return () => k.tanhBackward(dx, dy, y, n, false);
+  };
+}
+
+/** The row-wise softmax family on [M×N] logits with targets: `softmax`, `logSoftmax`, the two losses. */
+function rowSetup(kernel: 'softmax' | 'logSoftmax' | 'crossEntropyLoss' | 'softmaxCrossEntropy', M: number, N: number): KernelSetup {
+  return (be) => {
+    const x = normal(be, M * N, 3, 'logits');
+    const y = be.arena.allocF32(M * N, 'out');
+    const t = ints(be, M, N, 4, 'targets');
+    const k = be.raw;
+    switch (kernel) {
+      case 'softmax':
+        return () => k.softmax(y, x, M, N);
+      case 'logSoftmax':
+        return () => k.logSoftmax(y, x, M, N);
+      case 'crossEntropyLoss':
+        return () => k.crossEntropyLoss(x, t, M, N);
+      case 'softmaxCrossEntropy':
+        return () => k.softmaxCrossEntropy(y, x, t, M, N);
+    }
   };
 }
 
 /**
- * The kernel groups. makemore shapes come from the part-3 MLP (batch 32: block 3 × embed 10 = 30 inputs, 200
- * hidden, 27 outputs; and batch 256 with 100-wide layers) and from the full-batch bigram (228,146 examples × 27).
- * Matmul shapes are M×K×N of C[M×N] = op(A)·op(B).
+ * BatchNorm over [M×N]: `train` and `backward` alone, `eval`, or `train+backward` (one layer's forward and backward,
+ * as `npm run bench` reports it). One training call with momentum 1 first makes the saved xhat/invstd and the
+ * running statistics those of the batch, so eval and backward see realistic buffers.
+ */
+function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward', M: number, N: number): KernelSetup {
+  return (be) => {
+    const n = M * N;
+    const x = normal(be, n, 5, 'x');
+    const y = be.arena.allocF32(n, 'y');
+    const xhat = be.arena.allocF32(n, 'xhat');
+    const invstd = be.arena.allocF32(N, 'invstd');
+    const gain = normal(be, N, 6, 'gain');
+    const bias = normal(be, N, 7, 'bias');
+    const runMean = be.arena.allocF32(N, 'runMean');
+    const runVar = be.arena.allocF32(N, 'runVar');
+    const dy = normal(be, n, 8, 'dy');
+    const dx = be.arena.allocF32(n, 'dx');
+    const dgain = be.arena.allocF32(N, 'dgain');
+    const dbias = be.arena.allocF32(N, 'dbias');
+    const k = be.raw;
+    k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 1, 1e-5);
+    const train = (): void => k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
+    const backward = (): void => k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N);
+    switch (which) {
+      case 'train':
+        return train;
+      case 'backward':
+        return backward;
+      case 'eval':
+        return () => k.batchNormEval(y, x, gain, bias, runMean, runVar, M, N, 1e-5);
+      case 'train+backward':
+        return () => {
+          train();
+          backward();
+        };
+    }
+  };
+}
+
+function embeddingGatherSetup(B: number, T: number, D: number, rows: number): KernelSetup {
+  return (be) => {
+    const table = normal(be, rows * D, 12, 'table');
+    const idx = ints(be, B * T, rows, 13, 'idx');
+    const out = be.arena.allocF32(B * T * D, 'out');
+    const k = be.raw;
+    return () => k.embeddingGather(out, table, idx, B, T, D);
+  };
+}
+
+/**
+ * The scatter-add, after zeroing the table when `zeroFirst` (as a training step does; `npm run bench` times the
+ * pair). Without it dtable keeps accumulating, which changes nothing in the timing.
+ */
+function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number, zeroFirst: boolean): KernelSetup {
+  return (be) => {
+    const dtable = be.arena.allocF32(rows * D, 'dtable');
+    const idx = ints(be, B * T, rows, 14, 'idx');
+    const dout = normal(be, B * T * D, 15, 'dout');
+    const k = be.raw;
+    if (!zeroFirst) return () => k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
+    return () => {
+      k.zero(dtable, rows * D);
+      k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
+    };
+  };
+}
+
+/** p −= lr·(g + wd·p) with a tiny lr, so p stays put however many calls are timed. */
+function sgdUpdateSetup(n: number): KernelSetup {
+  return (be) => {
+    const p = normal(be, n, 19, 'p');
+    const g = normal(be, n, 20, 'g');
+    const k = be.raw;
+    return () => k.sgdUpdate(p, g, n, 1e-6, 1e-4);
+  };
+}
+
+function zeroSetup(n: number): KernelSetup {
+  return (be) => {
+    const p = be.arena.allocF32(n, 'p');
+    const k = be.raw;
+    return () => k.zero(p, n);
+  };
+}
+
+function sumSquaresSetup(n: number): KernelSetup {
+  return (be) => {
+    const p = normal(be, n, 21, 'p');
+    const k = be.raw;
+    return () => k.sumSquares(p, n);
+  };
+}
+
+// ---- the two lists ----
+
+/** makemore part 3's MLP: 27 characters, context 3, embedding 10, 200 hidden units, batch 32 (11,897 parameters). */
+const PART3 = { B: 32, T: 3, D: 10, H: 200, V: 27, P: 11897 };
+
+/**
+ * The groups of `npm run bench`. makemore shapes come from the part-3 MLP (batch 32: block 3 × embed 10 = 30
+ * inputs, 200 hidden, 27 outputs; and batch 256 with 100-wide layers) and from the full-batch bigram (228,146
+ * examples × 27). BatchNorm is timed as forward + backward and the scatter-add with the zeroing before it.
  */
 export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[] {
   const g: GroupSpec[] = [];
@@ -149,85 +272,61 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
     mm('matmulNT', 512, 512, 512);
   }
 
-  const V = 27;
-  const sce = (M: number): void => {
-    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, (be) => {
-      const x = normal(be, M * V, 3, 'logits');
-      const d = be.arena.allocF32(M * V, 'dlogits');
-      const t = ints(be, M, V, 4, 'targets');
-      const k = be.raw;
-      return () => k.softmaxCrossEntropy(d, x, t, M, V);
-    }));
-  };
-  sce(32);
-  sce(256);
-  if (!quick) sce(228146);
-
-  const bn = (M: number, N: number): void => {
-    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, (be) => {
-      const n = M * N;
-      const x = normal(be, n, 5, 'x');
-      const y = be.arena.allocF32(n, 'y');
-      const xhat = be.arena.allocF32(n, 'xhat');
-      const invstd = be.arena.allocF32(N, 'invstd');
-      const gain = normal(be, N, 6, 'gain');
-      const bias = normal(be, N, 7, 'bias');
-      const runMean = be.arena.allocF32(N, 'runMean');
-      const runVar = be.arena.allocF32(N, 'runVar');
-      const dy = normal(be, n, 8, 'dy');
-      const dx = be.arena.allocF32(n, 'dx');
-      const dgain = be.arena.allocF32(N, 'dgain');
-      const dbias = be.arena.allocF32(N, 'dbias');
-      const k = be.raw;
-      return () => {
-        k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
-        k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N);
-      };
-    }));
-  };
-  bn(32, 200);
-  bn(256, 100);
-
-  const tanh = (M: number, N: number): void => {
-    const n = M * N;
-    g.push(oursGroup('tanhForward', `${M}x${N}`, backends, (be) => {
-      const x = normal(be, n, 9, 'x');
-      const y = be.arena.allocF32(n, 'y');
-      const k = be.raw;
-      return () => k.tanhForward(y, x, n);
-    }));
-    g.push(oursGroup('tanhBackward', `${M}x${N}`, backends, (be) => {
-      const y = normal(be, n, 10, 'y');
-      const dy = normal(be, n, 11, 'dy');
-      const dx = be.arena.allocF32(n, 'dx');
-      const k = be.raw;
-      return () => k.tanhBackward(dx, dy, y, n, false);
-    }));
-  };
-  tanh(32, 200);
-  tanh(256, 100);
-
+  const { V } = PART3;
+  for (const M of quick ? [32, 256] : [32, 256, 228146]) {
+    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, rowSetup('softmaxCrossEntropy', M, V)));
+  }
+  for (const [M, N] of [[32, 200], [256, 100]] as const) {
+    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, batchNormSetup('train+backward', M, N)));
+  }
+  for (const [M, N] of [[32, 200], [256, 100]] as const) {
+    g.push(oursGroup('tanhForward', `${M}x${N}`, backends, tanhForwardSetup(M * N)));
+    g.push(oursGroup('tanhBackward', `${M}x${N}`, backends, tanhBackwardSetup(M * N)));
+  }
   const emb = (B: number, T: number, D: number, rows: number): void => {
-    g.push(oursGroup('embeddingGather', `${B}x${T}x${D}`, backends, (be) => {
-      const table = normal(be, rows * D, 12, 'table');
-      const idx = ints(be, B * T, rows, 13, 'idx');
-      const out = be.arena.allocF32(B * T * D, 'out');
-      const k = be.raw;
-      return () => k.embeddingGather(out, table, idx, B, T, D);
-    }));
-    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, (be) => {
-      const dtable = be.arena.allocF32(rows * D, 'dtable');
-      const idx = ints(be, B * T, rows, 14, 'idx');
-      const dout = normal(be, B * T * D, 15, 'dout');
-      const k = be.raw;
-      return () => {
-        k.zero(dtable, rows * D);
-        k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
-      };
-    }));
+    g.push(oursGroup('embeddingGather', `${B}x${T}x${D}`, backends, embeddingGatherSetup(B, T, D, rows)));
+    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, embeddingScatterAddSetup(B, T, D, rows, true)));
   };
   emb(32, 3, 10, V);
   emb(256, 3, 10, V);
   if (!quick) emb(228146, 1, V, V); // the bigram's per-example path: one row of W per example
+  return g;
+}
+
+/**
+ * The groups of `npm run bench:kernels`: every kernel of the contract alone, wasm vs JS, at the part-3 shapes —
+ * every matmul form at 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square
+ * 128³, 256³, 512³ for the SIMD core's ceiling (`quick` drops 256³ and 512³); softmax-CE at 32×27 and 32×200,
+ * the other row kernels at 32×27; BatchNorm, tanh and bias at 32×200; embeddings at 32×3×10; the flat kernels over
+ * the part-3 net's 11,897 parameters.
+ */
+export function contractKernelGroups(backends: OurBackends, quick: boolean): GroupSpec[] {
+  const { B, T, D, H, V, P } = PART3;
+  const g: GroupSpec[] = [];
+  const add = (kernel: keyof Kernels, shape: string, setup: KernelSetup): void => {
+    g.push(oursGroup(kernel, shape, backends, setup));
+  };
+  const matmulShapes: [number, number, number][] = [[32, 30, 200], [32, 200, 27], [200, 32, 27], [128, 128, 128]];
+  if (!quick) matmulShapes.push([256, 256, 256], [512, 512, 512]);
+  for (const [M, K, N] of matmulShapes) {
+    for (const form of ['matmul', 'matmulTN', 'matmulNT'] as const) g.push(matmulGroup(form, M, K, N, backends, false));
+  }
+  add('addBias', `${B}x${H}`, addBiasSetup(B, H));
+  add('biasBackward', `${B}x${H}`, biasBackwardSetup(B, H));
+  add('tanhForward', `${B}x${H}`, tanhForwardSetup(B * H));
+  add('tanhBackward', `${B}x${H}`, tanhBackwardSetup(B * H));
+  add('softmax', `${B}x${V}`, rowSetup('softmax', B, V));
+  add('logSoftmax', `${B}x${V}`, rowSetup('logSoftmax', B, V));
+  add('crossEntropyLoss', `${B}x${V}`, rowSetup('crossEntropyLoss', B, V));
+  add('softmaxCrossEntropy', `${B}x${V}`, rowSetup('softmaxCrossEntropy', B, V));
+  add('softmaxCrossEntropy', `${B}x${H}`, rowSetup('softmaxCrossEntropy', B, H));
+  add('batchNormTrain', `${B}x${H}`, batchNormSetup('train', B, H));
+  add('batchNormEval', `${B}x${H}`, batchNormSetup('eval', B, H));
+  add('batchNormBackward', `${B}x${H}`, batchNormSetup('backward', B, H));
+  add('embeddingGather', `${B}x${T}x${D}`, embeddingGatherSetup(B, T, D, V));
+  add('embeddingScatterAdd', `${B}x${T}x${D}`, embeddingScatterAddSetup(B, T, D, V, false));
+  add('sgdUpdate', `${P}`, sgdUpdateSetup(P));
+  add('zero', `${P}`, zeroSetup(P));
+  add('sumSquares', `${P}`, sumSquaresSetup(P));
   return g;
 }

@@ -2,21 +2,33 @@ import type { Result } from './timing.ts';
 
 /**
  * One result as the JSON line of the benchmark contract:
- * `{"bench","impl","shape"|"config","median_us","gflops"?,"runs"}` (plus `note` when the case has one).
+ * `{"bench","impl","shape"|"config","median_us","gflops"?,"runs"}` (plus `note` when the case has one), and
+ * `vs_wasm` when given (see {@link ratioToReference}).
  */
-export function jsonLine(r: Result): string {
+export function jsonLine(r: Result, vsWasm?: number): string {
   const o: Record<string, unknown> = { bench: r.bench, impl: r.impl };
   if (r.shape !== undefined) o.shape = r.shape;
   if (r.config !== undefined) o.config = r.config;
   o.median_us = round(r.median_us, 2);
   if (r.gflops !== undefined) o.gflops = round(r.gflops, 3);
   o.runs = r.runs;
+  if (vsWasm !== undefined) o.vs_wasm = round(vsWasm, 2);
   if (r.note !== undefined) o.note = r.note;
   return JSON.stringify(o);
 }
 
 /** The implementation every ratio is taken against: ours. */
 export const REFERENCE_IMPL = 'wasm';
+
+/**
+ * How many times longer `r` took than ours (wasm) in its comparison group: its median ÷ wasm's median (so js's
+ * ratio is wasm's speed-up over the JS backend). Undefined for wasm itself and when the group has no wasm result.
+ */
+export function ratioToReference(r: Result, group: readonly Result[]): number | undefined {
+  if (r.impl === REFERENCE_IMPL) return undefined;
+  const ref = group.find((g) => g.impl === REFERENCE_IMPL);
+  return ref ? r.median_us / ref.median_us : undefined;
+}
 
 /** Column order of the implementations in the table (others follow in order of appearance). */
 const IMPL_ORDER = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu'];
@@ -45,7 +57,6 @@ export function table(results: readonly Result[]): string {
   for (const g of groups.values()) {
     const first = g[0]!;
     const byImpl = new Map(g.map((r) => [r.impl, r]));
-    const ref = byImpl.get(REFERENCE_IMPL);
     const row = [first.bench, first.shape ?? first.config ?? ''];
     for (const i of impls) {
       const r = byImpl.get(i);
@@ -65,7 +76,8 @@ export function table(results: readonly Result[]): string {
     if (hasRef) {
       for (const i of others) {
         const r = byImpl.get(i);
-        row.push(ref && r ? `${(r.median_us / ref.median_us).toFixed(2)}×` : '—');
+        const ratio = r && ratioToReference(r, g);
+        row.push(ratio !== undefined ? `${ratio.toFixed(2)}×` : '—');
       }
     }
     rows.push(row);
