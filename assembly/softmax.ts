@@ -57,15 +57,66 @@ function rowScale(y: usize, N: i32, s: f32, tail: i32): void {
   if (tail) storePartial(y + j, f32x4.mul(loadPartial(y + j, tail), sv), tail);
 }
 
+/**
+ * Rows per block of the three-pass kernels below: about 1,024 floats, so a block stays in L1 between its passes
+ * (a bigram's full batch of 228,146 rows would not).
+ */
+@inline
+function blockRows(N: i32): i32 {
+  return max(1, 1024 / N);
+}
+
+/** y = x − max over one row, returning the max (y may alias x). */
+@inline
+function rowShift(y: usize, x: usize, N: i32, tail: i32): f32 {
+  const max = rowMax(x, N, tail);
+  const body = <usize>(N - tail) << 2;
+  const mv = f32x4.splat(max);
+  let j: usize = 0;
+  for (; j < body; j += 16) v128.store(y + j, f32x4.sub(v128.load(x + j), mv));
+  if (tail) storePartial(y + j, f32x4.sub(loadPartial(x + j, tail), mv), tail);
+  return max;
+}
+
+/**
+ * y = exp(y) over n contiguous floats: whole rows of a block as one flat run, so short rows (27 wide) pay no
+ * per-row loop start, ragged end or constant set-up, and the exponentials of different rows overlap.
+ */
+@inline
+function expInPlace(y: usize, n: i32): void {
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let j: usize = 0;
+  for (; j < body; j += 16) v128.store(y + j, expV(v128.load(y + j)));
+  if (tail) storePartial(y + j, expV(loadPartial(y + j, tail)), tail);
+}
+
+/** Σ y over one row (the unused lanes of the ragged end load as zeros). */
+@inline
+function rowSum(y: usize, N: i32, tail: i32): f32 {
+  const body = <usize>(N - tail) << 2;
+  let s = f32x4.splat(0);
+  let j: usize = 0;
+  for (; j < body; j += 16) s = f32x4.add(s, v128.load(y + j));
+  if (tail) s = f32x4.add(s, loadPartial(y + j, tail));
+  return hsum(s);
+}
+
 /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
 export function softmax(y: usize, x: usize, M: i32, N: i32): void {
   const row = <usize>N << 2;
   const tail = N & 3;
-  for (let i = 0; i < M; i++) {
-    const sum = rowExp(y, x, N, rowMax(x, N, tail), tail);
-    rowScale(y, N, <f32>1 / sum, tail);
-    x += row;
-    y += row;
+  const rows = blockRows(N);
+  // per block of rows: shift by the max, exponentiate the block flat, then normalize each row
+  for (let i = 0; i < M; i += rows) {
+    const b = min(rows, M - i);
+    let r: usize = 0;
+    for (let k = 0; k < b; k++, r += row) rowShift(y + r, x + r, N, tail);
+    expInPlace(y, b * N);
+    r = 0;
+    for (let k = 0; k < b; k++, r += row) rowScale(y + r, N, <f32>1 / rowSum(y + r, N, tail), tail);
+    x += r;
+    y += r;
   }
 }
 
@@ -87,24 +138,31 @@ export function logSoftmax(y: usize, x: usize, M: i32, N: i32): void {
   }
 }
 
-/** −log softmax(x)[t] = log Σ exp(x − max) − (x[t] − max), in float64. */
-@inline
-function rowLoss(sum: f32, max: f32, xt: f32): f64 {
-  return Math.log(<f64>sum) - (<f64>xt - <f64>max);
-}
+// The losses add log Σ exp(x − max) of every row. They take it as the log of the rows' product, one log per
+// LOG_ROWS rows instead of one per row: every sum is in [1, N] (the max's own term is exp(0) = 1), so LOG_ROWS of
+// them multiply to at most N¹⁶ < 2⁴⁹⁶ (no overflow for any i32 N), and the float64 product rounds far less than
+// the float32 sums already have.
+const LOG_ROWS = 16;
 
 /** Mean over rows of −log softmax(logits)[target]; writes nothing. */
 export function crossEntropyLoss(logits: usize, targets: usize, M: i32, N: i32): f64 {
   const row = <usize>N << 2;
   const tail = N & 3;
-  let loss: f64 = 0;
+  let shifts: f64 = 0; // Σ (x[t] − max)
+  let logs: f64 = 0; // Σ log Σ exp(x − max), LOG_ROWS rows at a time
+  let product: f64 = 1;
   for (let i = 0; i < M; i++) {
     const max = rowMax(logits, N, tail);
     const t = load<i32>(targets + (<usize>i << 2));
-    loss += rowLoss(rowSumExp(logits, N, max, tail), max, load<f32>(logits + (<usize>t << 2)));
+    shifts += <f64>load<f32>(logits + (<usize>t << 2)) - <f64>max;
+    product *= <f64>rowSumExp(logits, N, max, tail);
+    if (i % LOG_ROWS == LOG_ROWS - 1) {
+      logs += Math.log(product);
+      product = 1;
+    }
     logits += row;
   }
-  return loss / <f64>M;
+  return (logs + Math.log(product) - shifts) / <f64>M;
 }
 
 /**
@@ -115,17 +173,37 @@ export function softmaxCrossEntropy(dlogits: usize, logits: usize, targets: usiz
   const row = <usize>N << 2;
   const tail = N & 3;
   const invM = <f32>1 / <f32>M;
-  let loss: f64 = 0;
-  for (let i = 0; i < M; i++) {
-    const max = rowMax(logits, N, tail);
-    const t = <usize>load<i32>(targets + (<usize>i << 2)) << 2;
-    const xt = load<f32>(logits + t);
-    const sum = rowExp(dlogits, logits, N, max, tail);
-    loss += rowLoss(sum, max, xt);
-    rowScale(dlogits, N, invM / sum, tail);
-    store<f32>(dlogits + t, load<f32>(dlogits + t) - invM);
-    logits += row;
-    dlogits += row;
+  const rows = blockRows(N);
+  let shifts: f64 = 0; // Σ (x[t] − max), taken before the row is overwritten
+  let logs: f64 = 0; // Σ log Σ exp(x − max), LOG_ROWS rows at a time
+  let product: f64 = 1;
+  let n = 0;
+  // per block of rows, as softmax; the loss of a row is −log softmax[t] = log Σ exp(x − max) − (x[t] − max)
+  for (let i = 0; i < M; i += rows) {
+    const b = min(rows, M - i);
+    let r: usize = 0;
+    for (let k = 0; k < b; k++, r += row) {
+      const xt = load<f32>(logits + r + (<usize>load<i32>(targets + (<usize>(i + k) << 2)) << 2));
+      const max = rowShift(dlogits + r, logits + r, N, tail);
+      shifts += <f64>xt - <f64>max;
+    }
+    expInPlace(dlogits, b * N);
+    r = 0;
+    for (let k = 0; k < b; k++, r += row) {
+      const y = dlogits + r;
+      const sum = rowSum(y, N, tail);
+      product *= <f64>sum;
+      if (++n == LOG_ROWS) {
+        logs += Math.log(product);
+        product = 1;
+        n = 0;
+      }
+      rowScale(y, N, invM / sum, tail);
+      const t = y + (<usize>load<i32>(targets + (<usize>(i + k) << 2)) << 2);
+      store<f32>(t, load<f32>(t) - invM);
+    }
+    logits += r;
+    dlogits += r;
   }
-  return loss / <f64>M;
+  return (logs + Math.log(product) - shifts) / <f64>M;
 }
