@@ -174,13 +174,15 @@ export class NeuralBigram implements LanguageModel {
    */
   lossAndGradient(path: GradientPath = 'counts'): number {
     const data = this.requireData('lossAndGradient');
-    const be = this.backend;
+    // unchecked kernels: shapes are fixed at construction and the ids were validated once, in setData
+    const be = this.backend.raw;
+    const arena = this.backend.arena;
     const V = this.vocab.size;
     const n = V * V;
     let loss: number;
     if (path === 'counts') {
       be.logSoftmax(this.logP, this.W, V, V);
-      const F = be.arena.F32;
+      const F = arena.F32;
       const L = this.logP >>> 2, D = this.dW >>> 2;
       const { counts, totals } = data;
       let sum = 0;
@@ -196,9 +198,9 @@ export class NeuralBigram implements LanguageModel {
     } else if (path === 'examples') {
       const M = data.count;
       if (data.logits === null) {
-        if (be.arena.mark() !== this.dataTop) throw new Error('NeuralBigram: the shared arena changed since setData; call setData again');
-        data.logits = be.arena.allocF32(M * V, 'bigram.logits');
-        this.dataTop = be.arena.mark();
+        if (arena.mark() !== this.dataTop) throw new Error('NeuralBigram: the shared arena changed since setData; call setData again');
+        data.logits = arena.allocF32(M * V, 'bigram.logits');
+        this.dataTop = arena.mark();
       }
       be.embeddingGather(data.logits, this.W, data.X, M, 1, V);
       loss = be.softmaxCrossEntropy(data.logits, data.logits, data.Y, M, V);
@@ -210,7 +212,7 @@ export class NeuralBigram implements LanguageModel {
     const lambda = this.regularization;
     if (lambda > 0) {
       loss += (lambda * be.sumSquares(this.W, n)) / n;
-      const F = be.arena.F32;
+      const F = arena.F32;
       const W = this.W >>> 2, D = this.dW >>> 2;
       const scale = (2 * lambda) / n;
       for (let k = 0; k < n; k++) F[D + k] += scale * F[W + k]!;
