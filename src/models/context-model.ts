@@ -47,6 +47,8 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
     this.config = Object.freeze(config);
     this.backend = backend;
     this.net = new Net(backend, root, { input: [config.blockSize], classes: vocab.size, seed: config.seed, name: who.toLowerCase() });
+    // allocated up front so that neither a training step nor an evaluation ever allocates
+    this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
   }
 
   /** Number of trainable parameters (running statistics excluded). */
@@ -283,7 +285,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
   /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
   private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
     const T = this.config.blockSize;
-    const ws = (this.evalSpace ??= this.net.workspace(EVAL_CHUNK, false));
+    const ws = this.evalSpace!;
     const count = X.length / T;
     for (let start = 0; start < count; start += ws.rows) {
       const B = Math.min(ws.rows, count - start);

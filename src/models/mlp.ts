@@ -101,7 +101,7 @@ function checkConfig(o: Partial<Omit<MLPConfig, 'hidden'>> & { hidden?: readonly
   hidden.forEach((h, i) => positive(`hidden[${i}]`, h));
   if (typeof batchNorm !== 'boolean') throw new Error(`${who}: batchNorm must be true or false, got ${String(batchNorm)}`);
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
-    throw new Error(`${who}: momentum must be a number in [0, 1], got ${String(momentum)}`);
+    throw new Error(`${who}: momentum must be in [0, 1], got ${String(momentum)}`);
   }
   if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
   return { blockSize, embedDim, hidden: hidden.slice(), batchNorm, momentum, seed };
