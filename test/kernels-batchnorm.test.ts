@@ -111,7 +111,7 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
         const { ptrs } = train(be, x, gain, bias, new Float32Array(N), new Float32Array(N).fill(1), M, N, 0.1);
         const dx = makeOut(be, M * N, undefined, 'dx'), dgain = makeOut(be, N, undefined, 'dgain'), dbias = makeOut(be, N, undefined, 'dbias');
         const pg = putF32(be, gain), pG = putF32(be, G);
-        be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N);
+        be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N, false);
         const what = `batchNormBackward ${M}×${N}`;
         // dx is gain·invstd times a difference of O(|G|) terms that can cancel (M = 2 nearly does): compare on the
         // scale of the terms, not of the result.
@@ -124,7 +124,7 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
         expectElementwise(readOut(be, dbias), fdBias, () => 1e-5 * M, `${what}: dbias`);
 
         // dx may alias dy.
-        be.batchNormBackward(pG, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N);
+        be.batchNormBackward(pG, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N, false);
         expectSame(readF32(be, pG, M * N), dxv, `${what}: dx aliasing dy`);
       });
     });
@@ -134,7 +134,7 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
       const rng = new TestRng(M * 109 + N);
       const xhat = rng.normals(M * N), invstd = rng.floats(N, 0.2, 3), gain = rng.floats(N, -2, 2), dy = rng.floats(M * N);
       const dx = makeOut(be, M * N), dgain = makeOut(be, N), dbias = makeOut(be, N);
-      be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, putF32(be, dy), putF32(be, xhat), putF32(be, invstd), putF32(be, gain), M, N);
+      be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, putF32(be, dy), putF32(be, xhat), putF32(be, invstd), putF32(be, gain), M, N, false);
       const sumDy = new Float64Array(N), sumDyXhat = new Float64Array(N), absDy = new Float64Array(N), absDyXhat = new Float64Array(N);
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {

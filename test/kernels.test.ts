@@ -85,11 +85,24 @@ function cases(): Case[] {
         putF32(be, rng.floats(N)), putF32(be, rng.floats(N, 0.1, 3)), M, N, 1e-5);
       return [readF32(be, y, M * N)];
     });
-    add('batchNormBackward', `${M}×${N}`, (be, rng) => {
-      const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, new Float32Array(N)), db = putF32(be, new Float32Array(N));
-      be.batchNormBackward(dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N)), putF32(be, rng.floats(N, 0.2, 3)),
-        putF32(be, rng.floats(N)), M, N);
-      return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+    for (const accumulate of [false, true]) {
+      add('batchNormBackward', `${M}×${N} acc=${accumulate}`, (be, rng) => {
+        const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, rng.floats(N)), db = putF32(be, rng.floats(N));
+        be.batchNormBackward(dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N)), putF32(be, rng.floats(N, 0.2, 3)),
+          putF32(be, rng.floats(N)), M, N, accumulate);
+        return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+      });
+    }
+    // about a third of the targets −1 ("no target")
+    const someIgnored = (rng: TestRng) => rng.ints(M, N).map((t, i) => (rng.ints(1, 3)[0] === 0 || i === M - 1 ? -1 : t));
+    add('crossEntropyLoss', `${M}×${N} with −1 targets`, (be, rng) => {
+      const loss = be.crossEntropyLoss(putF32(be, rng.normals(M * N, 3)), putI32(be, someIgnored(rng)), M, N);
+      return [Float64Array.of(loss)];
+    });
+    add('softmaxCrossEntropy', `${M}×${N} with −1 targets`, (be, rng) => {
+      const d = putF32(be, new Float32Array(M * N));
+      const loss = be.softmaxCrossEntropy(d, putF32(be, rng.normals(M * N, 3)), putI32(be, someIgnored(rng)), M, N);
+      return [Float64Array.of(loss), readF32(be, d, M * N)];
     });
   }
   for (const [B, T, D] of [[1, 1, 1], [32, 3, 10], [200, 3, 30], [5, 7, 9]]) {
@@ -110,6 +123,26 @@ function cases(): Case[] {
       const p = putF32(be, rng.floats(n));
       be.sgdUpdate(p, putF32(be, rng.floats(n)), n, 0.1, 0.01);
       return [readF32(be, p, n)];
+    });
+    add('sgdMomentumUpdate', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), v = putF32(be, rng.floats(n));
+      be.sgdMomentumUpdate(p, putF32(be, rng.floats(n)), v, n, 0.1, 0.9, 0.01);
+      return [readF32(be, p, n), readF32(be, v, n)];
+    });
+    add('adamwUpdate', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), m = putF32(be, rng.floats(n, -0.1, 0.1)), v = putF32(be, rng.floats(n, 0, 0.1));
+      be.adamwUpdate(p, putF32(be, rng.floats(n)), m, v, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 7);
+      return [readF32(be, p, n), readF32(be, m, n), readF32(be, v, n)];
+    });
+    add('addInto', `n=${n}`, (be, rng) => {
+      const y = putF32(be, rng.floats(n));
+      be.addInto(y, putF32(be, rng.floats(n)), n);
+      return [readF32(be, y, n)];
+    });
+    add('copy', `n=${n}`, (be, rng) => {
+      const dst = putF32(be, rng.floats(n + 2));
+      be.copy(dst, putF32(be, rng.floats(n)), n);
+      return [readF32(be, dst, n + 2)]; // the two after the copy stay as they were
     });
     add('zero', `n=${n}`, (be, rng) => {
       const p = putF32(be, rng.floats(n));

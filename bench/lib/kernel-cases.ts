@@ -165,7 +165,7 @@ function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward',
     const k = be.raw;
     k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 1, 1e-5);
     const train = (): void => k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
-    const backward = (): void => k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N);
+    const backward = (): void => k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N, false);
     switch (which) {
       case 'train':
         return train;
