@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, KERNEL_NAMES, type Kernels } from '../src/backend/index.ts';
+import { KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
@@ -169,6 +170,29 @@ describe('the kernel contract', () => {
       expect(typeof be.raw[k], `raw.${k}`).toBe('function');
       expect(typeof (be as Kernels)[k], k).toBe('function');
     }
+  });
+});
+
+describe('the kernel table (KERNEL_TABLE) is the contract', () => {
+  it.each(['js', 'wasm'] as const)('every row exists in the %s backend with its arity; nothing else is there', async (name) => {
+    const be = await openBackend(name);
+    for (const k of KERNEL_NAMES) {
+      const fn = be.raw[k] as (...a: unknown[]) => unknown;
+      // a wasm export's length is its parameter count; a JS function's, its declared parameters
+      expect(fn.length, `${name} ${k} arity`).toBe(KERNEL_TABLE[k].args.length);
+    }
+    expect(Object.keys(be.raw).sort()).toEqual([...KERNEL_NAMES].sort());
+  });
+
+  it('the wasm kernels are the raw exports, flags passed as JS booleans (true arrives as i32 1)', async () => {
+    const be = await openBackend('wasm');
+    scoped(be, () => {
+      const db = putF32(be, [1, 2, 3]), dy = putF32(be, [10, 20, 30, 40, 50, 60]);
+      be.raw.biasBackward(db, dy, 2, 3, true);
+      expect(Array.from(be.arena.f32(db, 3))).toEqual([51, 72, 93]);
+      be.raw.biasBackward(db, dy, 2, 3, false);
+      expect(Array.from(be.arena.f32(db, 3))).toEqual([50, 70, 90]);
+    });
   });
 });
 
