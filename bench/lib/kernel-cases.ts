@@ -10,7 +10,7 @@
  * C[M×N] = op(A)·op(B); others are M×N, B×T×D (embeddings) or n (flat vectors).
  */
 import type { Backend, Ptr } from '../../src/backend/index.ts';
-import type { Kernels } from '../../src/backend/kernels.ts';
+import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type KernelSpec, type ScalarRule, type Sizes } from '../../src/backend/kernels.ts';
 import type { MatmulForm } from '../tfjs/matmul.ts';
 import { fillInts, fillNormal } from './data.ts';
 import type { GroupSpec } from './run.ts';
@@ -81,25 +81,6 @@ function matmulSetup(form: MatmulForm, M: number, K: number, N: number): KernelS
     const c = be.arena.allocF32(M * N, 'C');
     const k = be.raw;
     return () => k[form](c, a, b, M, K, N, false);
-  };
-}
-
-/** y += b: y keeps growing over the calls, by 1e-3-sized steps, which changes nothing in the timing. */
-function addBiasSetup(M: number, N: number): KernelSetup {
-  return (be) => {
-    const y = normal(be, M * N, 16, 'y');
-    const b = normal(be, N, 17, 'b', 1e-3);
-    const k = be.raw;
-    return () => k.addBias(y, b, M, N);
-  };
-}
-
-function biasBackwardSetup(M: number, N: number): KernelSetup {
-  return (be) => {
-    const dy = normal(be, M * N, 18, 'dy');
-    const db = be.arena.allocF32(N, 'db');
-    const k = be.raw;
-    return () => k.biasBackward(db, dy, M, N, false);
   };
 }
 
@@ -210,32 +191,6 @@ function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number,
   };
 }
 
-/** p −= lr·(g + wd·p) with a tiny lr, so p stays put however many calls are timed. */
-function sgdUpdateSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = normal(be, n, 19, 'p');
-    const g = normal(be, n, 20, 'g');
-    const k = be.raw;
-    return () => k.sgdUpdate(p, g, n, 1e-6, 1e-4);
-  };
-}
-
-function zeroSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = be.arena.allocF32(n, 'p');
-    const k = be.raw;
-    return () => k.zero(p, n);
-  };
-}
-
-function sumSquaresSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = normal(be, n, 21, 'p');
-    const k = be.raw;
-    return () => k.sumSquares(p, n);
-  };
-}
-
 // ---- the two lists ----
 
 /** makemore part 3's MLP: 27 characters, context 3, embedding 10, 200 hidden units, batch 32 (11,897 parameters). */
@@ -293,40 +248,112 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
   return g;
 }
 
+/** Calls fn with a fixed argument list: a closure per arity, so the timed call is direct (no spread, no bind). */
+function fixedCall(fn: (...a: never[]) => unknown, args: readonly (number | boolean)[]): () => unknown {
+  const f = fn as unknown as (...a: (number | boolean)[]) => unknown;
+  const [a, b, c, d, e, g, h, i, j, k, l, m] = args;
+  switch (args.length) {
+    case 2: return () => f(a!, b!);
+    case 3: return () => f(a!, b!, c!);
+    case 4: return () => f(a!, b!, c!, d!);
+    case 5: return () => f(a!, b!, c!, d!, e!);
+    case 6: return () => f(a!, b!, c!, d!, e!, g!);
+    case 7: return () => f(a!, b!, c!, d!, e!, g!, h!);
+    case 8: return () => f(a!, b!, c!, d!, e!, g!, h!, i!);
+    case 9: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!);
+    case 10: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!);
+    case 11: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!);
+    case 12: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!, m!);
+    default: throw new Error(`bench: no fixed call for ${args.length} arguments`);
+  }
+}
+
 /**
- * The groups of `npm run bench:kernels`: every kernel of the contract alone, wasm vs JS, at the part-3 shapes —
- * every matmul form at 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square
- * 128³, 256³, 512³ for the SIMD core's ceiling (`quick` drops 256³ and 512³); softmax-CE at 32×27 and 32×200,
- * the other row kernels at 32×27; BatchNorm, tanh and bias at 32×200; embeddings at 32×3×10; the flat kernels over
- * the part-3 net's 11,897 parameters.
+ * Scalar values per validation rule for timing: a tiny lr (so parameters stay put however many calls are timed),
+ * small decay, typical momentum/betas/eps, a step past the first.
+ */
+const BENCH_SCALARS: Record<ScalarRule, number> = {
+  finite: 1e-6, nonNegative: 1e-4, positive: 1e-5, unit: 0.1, beta: 0.9, count: 10,
+};
+
+/**
+ * One kernel's call built from its table row: float32 buffers of the lengths the row asks (values in [0.5, 1.5):
+ * valid as variances too), index buffers in range (embedding tables get `rows` rows), flags false (overwrite), and
+ * the scalars above. The kernel runs raw, as a training step calls it.
+ */
+function tableSetup(kernel: KernelName, sizes: Partial<Sizes>, rows: number): KernelSetup {
+  return (be) => {
+    const spec: KernelSpec = KERNEL_TABLE[kernel];
+    const s = sizes as Sizes;
+    const tables = new Set(spec.args.flatMap((x) => (x.kind === 'i32' && typeof x.limit !== 'string' ? [x.limit.rowsOf] : [])));
+    const args = spec.args.map((x, i): number | boolean => {
+      switch (x.kind) {
+        case 'f32': {
+          const n = tables.has(x.name) ? rows * x.need(s) : x.need(s);
+          const p = be.arena.allocF32(n, x.name);
+          fillUniform(be.arena.f32(p, n), 100 + i);
+          return p;
+        }
+        case 'i32':
+          return ints(be, x.count(s), typeof x.limit === 'string' ? s[x.limit] : rows, 200 + i, x.name);
+        case 'size':
+          return s[x.name];
+        case 'flag':
+          return false;
+        case 'scalar':
+          return BENCH_SCALARS[x.rule];
+      }
+    });
+    return fixedCall(be.raw[kernel], args);
+  };
+}
+
+/** Values in [0.5, 1.5) from the seeded normal filler (|z| folded into the interval): deterministic per seed. */
+function fillUniform(a: Float32Array, seed: number): void {
+  fillNormal(a, seed);
+  for (let i = 0; i < a.length; i++) a[i] = 0.5 + (Math.abs(a[i]!) % 1);
+}
+
+/**
+ * The groups of `npm run bench:kernels`: every kernel of the contract alone (every row of `KERNEL_TABLE`), wasm vs
+ * JS, its inputs built from its row, at the part-3 shapes — by the sizes a kernel takes: M×K×N (the matmuls) at
+ * 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square 128³, 256³, 512³ for
+ * the SIMD core's ceiling (`quick` drops 256³ and 512³); M×N at 32×200 (BatchNorm, bias), the row kernels at 32×27
+ * and softmax-CE also at 32×200; B×T×D at 32×3×10 (27-row tables); n over the part-3 net's 11,897 parameters, tanh
+ * over the 32×200 hidden layer.
  */
 export function contractKernelGroups(backends: OurBackends, quick: boolean): GroupSpec[] {
   const { B, T, D, H, V, P } = PART3;
-  const g: GroupSpec[] = [];
-  const add = (kernel: keyof Kernels, shape: string, setup: KernelSetup): void => {
-    g.push(oursGroup(kernel, shape, backends, setup));
-  };
+  const rowKernels = new Set<KernelName>(['softmax', 'logSoftmax', 'crossEntropyLoss', 'softmaxCrossEntropy']);
   const matmulShapes: [number, number, number][] = [[32, 30, 200], [32, 200, 27], [200, 32, 27], [128, 128, 128]];
   if (!quick) matmulShapes.push([256, 256, 256], [512, 512, 512]);
-  for (const [M, K, N] of matmulShapes) {
-    for (const form of ['matmul', 'matmulTN', 'matmulNT'] as const) g.push(matmulGroup(form, M, K, N, backends, false));
+  /** The shapes to time a kernel at, with their labels, from the sizes its row takes. */
+  const shapesOf = (kernel: KernelName): [string, Partial<Sizes>][] => {
+    const dims = KERNEL_TABLE[kernel].args.flatMap((x) => (x.kind === 'size' ? [x.name] : [])).join('');
+    switch (dims) {
+      case 'MKN':
+        return matmulShapes.map(([M, K, N]) => [`${M}x${K}x${N}`, { M, K, N }]);
+      case 'MN':
+        if (!rowKernels.has(kernel)) return [[`${B}x${H}`, { M: B, N: H }]];
+        return kernel === 'softmaxCrossEntropy' ? [[`${B}x${V}`, { M: B, N: V }], [`${B}x${H}`, { M: B, N: H }]] : [[`${B}x${V}`, { M: B, N: V }]];
+      case 'BTD':
+        return [[`${B}x${T}x${D}`, { B, T, D }]];
+      case 'n':
+        return kernel.startsWith('tanh') ? [[`${B}x${H}`, { n: B * H }]] : [[`${P}`, { n: P }]];
+      default:
+        throw new Error(`bench:kernels: no shapes for a kernel taking sizes ${dims} (${kernel}): add them here`);
+    }
+  };
+  const g: GroupSpec[] = [];
+  const byShape = new Map<string, GroupSpec[]>();
+  for (const kernel of KERNEL_NAMES) {
+    for (const [label, sizes] of shapesOf(kernel)) {
+      const flops = sizes.K === undefined ? undefined : 2 * sizes.M! * sizes.K * sizes.N!;
+      const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops);
+      // the matmul forms of one shape next to each other, as before
+      if (flops !== undefined) byShape.set(label, [...(byShape.get(label) ?? []), group]);
+      else g.push(group);
+    }
   }
-  add('addBias', `${B}x${H}`, addBiasSetup(B, H));
-  add('biasBackward', `${B}x${H}`, biasBackwardSetup(B, H));
-  add('tanhForward', `${B}x${H}`, tanhForwardSetup(B * H));
-  add('tanhBackward', `${B}x${H}`, tanhBackwardSetup(B * H));
-  add('softmax', `${B}x${V}`, rowSetup('softmax', B, V));
-  add('logSoftmax', `${B}x${V}`, rowSetup('logSoftmax', B, V));
-  add('crossEntropyLoss', `${B}x${V}`, rowSetup('crossEntropyLoss', B, V));
-  add('softmaxCrossEntropy', `${B}x${V}`, rowSetup('softmaxCrossEntropy', B, V));
-  add('softmaxCrossEntropy', `${B}x${H}`, rowSetup('softmaxCrossEntropy', B, H));
-  add('batchNormTrain', `${B}x${H}`, batchNormSetup('train', B, H));
-  add('batchNormEval', `${B}x${H}`, batchNormSetup('eval', B, H));
-  add('batchNormBackward', `${B}x${H}`, batchNormSetup('backward', B, H));
-  add('embeddingGather', `${B}x${T}x${D}`, embeddingGatherSetup(B, T, D, V));
-  add('embeddingScatterAdd', `${B}x${T}x${D}`, embeddingScatterAddSetup(B, T, D, V, false));
-  add('sgdUpdate', `${P}`, sgdUpdateSetup(P));
-  add('zero', `${P}`, zeroSetup(P));
-  add('sumSquares', `${P}`, sumSquaresSetup(P));
-  return g;
+  return [...[...byShape.values()].flat(), ...g];
 }
