@@ -3,7 +3,7 @@
 // lanes at a time in float32; the last 1-3 elements use partial loads/stores (simd.ts).
 import { loadPartial, storePartial } from './simd';
 
-/** One SGD-momentum step on four lanes; returns [p', v'] through the two stores. */
+/** One SGD-momentum step on lanes [0, r): stores the new velocity and parameter. */
 @inline
 function momentumLanes(param: usize, grad: usize, velocity: usize, lr: v128, mu: v128, wd: v128, r: i32): void {
   const p = loadPartial(param, r);
@@ -26,6 +26,20 @@ export function sgdMomentumUpdate(
   let j: usize = 0;
   for (; j < body; j += 16) momentumLanes(param + j, grad + j, velocity + j, lrv, mu, wd, 4);
   if (tail) momentumLanes(param + j, grad + j, velocity + j, lrv, mu, wd, tail);
+}
+
+/**
+ * x^n for a whole n ≥ 0 by repeated squaring: within ~2·log2(n) float64 roundings of the exact power, far below the
+ * float32 the update runs in, and about 3 KB smaller than linking the general Math.pow into the module.
+ */
+function powInt(x: f64, n: f64): f64 {
+  let result: f64 = 1;
+  let base = x;
+  for (let k = <u64>n; k != 0; k >>= 1) {
+    if (k & 1) result *= base;
+    base *= base;
+  }
+  return result;
 }
 
 /** One AdamW step on four lanes (see adamwUpdate for the constants). */
@@ -53,8 +67,8 @@ export function adamwUpdate(
   param: usize, grad: usize, m: usize, v: usize, n: i32,
   lr: f64, beta1: f64, beta2: f64, eps: f64, weightDecay: f64, step: f64,
 ): void {
-  const bc1 = 1 - Math.pow(beta1, step);
-  const bc2 = 1 - Math.pow(beta2, step);
+  const bc1 = 1 - powInt(beta1, step);
+  const bc2 = 1 - powInt(beta2, step);
   const decay = f32x4.splat(<f32>(1 - lr * weightDecay));
   const w1 = f32x4.splat(<f32>(1 - beta1));
   const b2 = f32x4.splat(<f32>beta2);

@@ -52,9 +52,11 @@ export interface ScalarArg { readonly kind: 'scalar'; readonly name: string; rea
 /** One argument of a kernel, in signature order. */
 export type KernelArg = F32Arg | I32Arg | SizeArg | FlagArg | ScalarArg;
 
-/** One row of the table: what the kernel does, its arguments in order, and whether it returns a number. */
+/**
+ * One row of the table: the kernel's arguments in order, and whether it returns a number. What the kernel does is
+ * the row's TSDoc comment (carried over to {@link Kernels}' methods, and kept out of the bundle).
+ */
 export interface KernelSpec {
-  readonly doc: string;
   readonly args: readonly KernelArg[];
   readonly returns: 'number' | 'void';
 }
@@ -77,127 +79,137 @@ const M_ = (s: Sizes) => s.M;
 
 /** Every kernel of the contract, in contract order. */
 export const KERNEL_TABLE = {
+  /** C[M×N] (+)= A[M×K] · B[K×N]. `accumulate` adds into C instead of overwriting it. */
   matmul: {
-    doc: 'C[M×N] (+)= A[M×K] · B[K×N]. `accumulate` adds into C instead of overwriting it.',
     args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
   },
+  /** C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N]: the weight gradient dW = Xᵀ·dY. */
   matmulTN: {
-    doc: 'C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N]: the weight gradient dW = Xᵀ·dY.',
     args: [f32('C', MN), f32('A', (s) => s.K * s.M), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
   },
+  /** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K]: the input gradient dX = dY·Wᵀ. */
   matmulNT: {
-    doc: 'C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K]: the input gradient dX = dY·Wᵀ.',
     args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.N * s.K), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
   },
+  /** y[i,j] += b[j] for a [M×N] matrix, in place. */
   addBias: {
-    doc: 'y[i,j] += b[j] for a [M×N] matrix, in place.',
     args: [f32('y', MN), f32('b', N_), size('M'), size('N')],
     returns: 'void',
   },
+  /** db[j] (+)= Σᵢ dy[i,j]: the bias gradient is the column sum. */
   biasBackward: {
-    doc: 'db[j] (+)= Σᵢ dy[i,j]: the bias gradient is the column sum.',
     args: [f32('db', N_), f32('dy', MN), size('M'), size('N'), flag('accumulate')],
     returns: 'void',
   },
+  /** y = tanh(x) over n elements (y may alias x). */
   tanhForward: {
-    doc: 'y = tanh(x) over n elements (y may alias x).',
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
   },
+  /** dx (+)= dy · (1 − y²), using the forward output y (dx may alias dy when not accumulating). */
   tanhBackward: {
-    doc: 'dx (+)= dy · (1 − y²), using the forward output y (dx may alias dy when not accumulating).',
     args: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag('accumulate')],
     returns: 'void',
   },
+  /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
   softmax: {
-    doc: 'Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x).',
     args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
     returns: 'void',
   },
+  /** Row log-softmax: x − max − log Σ exp(x − max) (y may alias x). */
   logSoftmax: {
-    doc: 'Row log-softmax: x − max − log Σ exp(x − max) (y may alias x).',
     args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
     returns: 'void',
   },
+  /**
+   * Mean over rows of −log softmax(logits)[target]; writes nothing. Accumulated in float64. A target of −1 means
+   * "no target": that row is skipped and the mean is over the others (0 if there are none).
+   */
   crossEntropyLoss: {
-    doc:
-      'Mean over rows of −log softmax(logits)[target]; writes nothing. Accumulated in float64. A target of −1 means ' +
-      '"no target": that row is skipped and the mean is over the others (0 if there are none).',
     args: [f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
     returns: 'number',
   },
+  /**
+   * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / count
+   * in one pass over each row, count = the rows whose target is not −1; a row with target −1 contributes nothing
+   * and gets dlogits 0 (all −1: loss 0, dlogits 0). dlogits may alias logits.
+   */
   softmaxCrossEntropy: {
-    doc:
-      'Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / count ' +
-      'in one pass over each row, count = the rows whose target is not −1; a row with target −1 contributes nothing ' +
-      'and gets dlogits 0 (all −1: loss 0, dlogits 0). dlogits may alias logits.',
     args: [f32('dlogits', MN), f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
     returns: 'number',
   },
+  /**
+   * BatchNorm1d in training mode over a [M×N] batch (statistics per column): xhat = (x − mean) / √(var + eps)
+   * with the biased batch variance, y = gain·xhat + bias; saves xhat and invstd = 1/√(var + eps) for the
+   * backward pass, and moves the running buffers towards the batch statistics: run = (1 − momentum)·run +
+   * momentum·batch, with the unbiased variance for runVar (as PyTorch does).
+   */
   batchNormTrain: {
-    doc:
-      'BatchNorm1d in training mode over a [M×N] batch (statistics per column): xhat = (x − mean) / √(var + eps) ' +
-      'with the biased batch variance, y = gain·xhat + bias; saves xhat and invstd = 1/√(var + eps) for the backward ' +
-      'pass, and moves the running buffers towards the batch statistics: run = (1 − momentum)·run + momentum·batch, ' +
-      'with the unbiased variance for runVar (as PyTorch does).',
     args: [
       f32('y', MN), f32('xhat', MN), f32('invstd', N_), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_),
       f32('runVar', N_), size('M'), size('N'), scalar('momentum', 'unit'), scalar('eps', 'positive'),
     ],
     returns: 'void',
   },
+  /** BatchNorm1d in eval mode: y = gain·(x − runMean)/√(runVar + eps) + bias, each row on its own. */
   batchNormEval: {
-    doc: 'BatchNorm1d in eval mode: y = gain·(x − runMean)/√(runVar + eps) + bias, each row on its own.',
     args: [
       f32('y', MN), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_), f32('runVar', N_),
       size('M'), size('N'), scalar('eps', 'positive'),
     ],
     returns: 'void',
   },
+  /**
+   * BatchNorm1d backward, the one-pass formula: dgain (+)= Σ dy·xhat, dbias (+)= Σ dy (added into when
+   * `accumulate`, else overwritten), and dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (always
+   * overwritten; dx may alias dy).
+   */
   batchNormBackward: {
-    doc:
-      'BatchNorm1d backward, the one-pass formula: dgain (+)= Σ dy·xhat, dbias (+)= Σ dy (added into when ' +
-      '`accumulate`, else overwritten), and dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (always overwritten; ' +
-      'dx may alias dy).',
     args: [
       f32('dx', MN), f32('dgain', N_), f32('dbias', N_), f32('dy', MN), f32('xhat', MN), f32('invstd', N_), f32('gain', N_),
       size('M'), size('N'), flag('accumulate'),
     ],
     returns: 'void',
   },
+  /**
+   * out[b, t·D + d] = table[idx[b·T + t], d]: B contexts of T int32 indices each, concatenated into rows of T·D.
+   */
   embeddingGather: {
-    doc: 'out[b, t·D + d] = table[idx[b·T + t], d]: B contexts of T int32 indices each, concatenated into rows of T·D.',
     args: [f32('out', BTD), f32('table', D_), i32('idx', BT, { rowsOf: 'table', width: 'D' }), size('B'), size('T'), size('D')],
     returns: 'void',
   },
+  /**
+   * dtable[idx[b·T + t], d] += dout[b, t·D + d]: the gather's backward, a scatter-add (zero dtable first).
+   */
   embeddingScatterAdd: {
-    doc: 'dtable[idx[b·T + t], d] += dout[b, t·D + d]: the gather\'s backward, a scatter-add (zero dtable first).',
     args: [f32('dtable', D_), f32('dout', BTD), i32('idx', BT, { rowsOf: 'dtable', width: 'D' }), size('B'), size('T'), size('D')],
     returns: 'void',
   },
+  /** SGD with optional L2 weight decay: p −= lr · (g + weightDecay · p) over n elements. */
   sgdUpdate: {
-    doc: 'SGD with optional L2 weight decay: p −= lr · (g + weightDecay · p) over n elements.',
     args: [f32('param', n_), f32('grad', n_), size('n'), scalar('lr', 'finite'), scalar('weightDecay', 'nonNegative')],
     returns: 'void',
   },
+  /**
+   * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): g' = g + weightDecay·p; velocity =
+   * momentum·velocity + g'; p −= lr·velocity (velocity starts at 0: the first step is velocity = g').
+   */
   sgdMomentumUpdate: {
-    doc:
-      'SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): g\' = g + weightDecay·p; ' +
-      'velocity = momentum·velocity + g\'; p −= lr·velocity (velocity starts at 0: the first step is velocity = g\').',
     args: [
       f32('param', n_), f32('grad', n_), f32('velocity', n_), size('n'),
       scalar('lr', 'finite'), scalar('momentum', 'unit'), scalar('weightDecay', 'nonNegative'),
     ],
     returns: 'void',
   },
+  /**
+   * AdamW as torch.optim.AdamW (single-tensor path): p *= 1 − lr·weightDecay; m = lerp(m, g, 1 − beta1); v =
+   * beta2·v + (1 − beta2)·g²; p −= (lr / (1 − beta1^step)) · m / (√v / √(1 − beta2^step) + eps). m and v start
+   * at 0; `step` counts from 1; the bias corrections are formed in float64 once per call.
+   */
   adamwUpdate: {
-    doc:
-      'AdamW as torch.optim.AdamW (single-tensor path): p *= 1 − lr·weightDecay; m = lerp(m, g, 1 − beta1); ' +
-      'v = beta2·v + (1 − beta2)·g²; p −= (lr / (1 − beta1^step)) · m / (√v / √(1 − beta2^step) + eps). ' +
-      'm and v start at 0; `step` counts from 1; the bias corrections are formed in float64 once per call.',
     args: [
       f32('param', n_), f32('grad', n_), f32('m', n_), f32('v', n_), size('n'),
       scalar('lr', 'finite'), scalar('beta1', 'beta'), scalar('beta2', 'beta'), scalar('eps', 'positive'),
@@ -205,23 +217,25 @@ export const KERNEL_TABLE = {
     ],
     returns: 'void',
   },
+  /** y += x over n elements (a residual connection; y may alias x, which doubles it). */
   addInto: {
-    doc: 'y += x over n elements (a residual connection; y may alias x, which doubles it).',
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
   },
+  /**
+   * dst[0..n) = src[0..n) for 4-byte elements of either type (a model state's snapshot or rollback); no overlap.
+   */
   copy: {
-    doc: 'dst[0..n) = src[0..n) for 4-byte elements of either type (a model state\'s snapshot or rollback); no overlap.',
     args: [f32('dst', n_, true), f32('src', n_, true), size('n')],
     returns: 'void',
   },
+  /** x[0..n) = 0. */
   zero: {
-    doc: 'x[0..n) = 0.',
     args: [f32('x', n_, true), size('n')],
     returns: 'void',
   },
+  /** Σ x² over n elements, accumulated in float64 (the L2 term). */
   sumSquares: {
-    doc: 'Σ x² over n elements, accumulated in float64 (the L2 term).',
     args: [f32('x', n_), size('n')],
     returns: 'number',
   },
@@ -242,8 +256,8 @@ export type KernelFunction<S extends KernelSpec, Flag = boolean> = (
 ) => S['returns'] extends 'number' ? number : void;
 
 /**
- * The kernel contract, derived from {@link KERNEL_TABLE}: one method per row, arguments in the row's order (see each
- * row's `doc`).
+ * The kernel contract, derived from {@link KERNEL_TABLE}: one method per row, arguments in the row's order, with the
+ * row's TSDoc.
  */
 export type Kernels = { [K in KernelName]: KernelFunction<(typeof KERNEL_TABLE)[K]> };
 
