@@ -223,7 +223,7 @@ export const KERNEL_TABLE = {
     returns: 'void',
   },
   /**
-   * dst[0..n) = src[0..n) for 4-byte elements of either type (a model state's snapshot or rollback); no overlap.
+   * dst[0..n) = src[0..n) for 4-byte elements of either type (a model state's snapshot or rollback); overlap is fine (a memmove).
    */
   copy: {
     args: [f32('dst', n_, true), f32('src', n_, true), size('n')],
