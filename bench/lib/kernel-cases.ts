@@ -10,9 +10,10 @@
  * C[M×N] = op(A)·op(B); others are M×N, B×T×D (embeddings) or n (flat vectors).
  */
 import type { Backend, Ptr } from '../../src/backend/index.ts';
-import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type KernelSpec, type ScalarRule, type Sizes } from '../../src/backend/kernels.ts';
+import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type Sizes } from '../../src/backend/kernels.ts';
 import type { MatmulForm } from '../tfjs/matmul.ts';
 import { fillInts, fillNormal } from './data.ts';
+import { tableSetup } from './table-setup.ts';
 import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
 
@@ -103,32 +104,22 @@ function tanhBackwardSetup(n: number): KernelSetup {
   };
 }
 
-/** The row-wise softmax family on [M×N] logits with targets: `softmax`, `logSoftmax`, the two losses. */
-function rowSetup(kernel: 'softmax' | 'logSoftmax' | 'crossEntropyLoss' | 'softmaxCrossEntropy', M: number, N: number): KernelSetup {
+/** The fused softmax + cross-entropy on [M×N] logits with targets. */
+function softmaxCrossEntropySetup(M: number, N: number): KernelSetup {
   return (be) => {
     const x = normal(be, M * N, 3, 'logits');
     const y = be.arena.allocF32(M * N, 'out');
     const t = ints(be, M, N, 4, 'targets');
     const k = be.raw;
-    switch (kernel) {
-      case 'softmax':
-        return () => k.softmax(y, x, M, N);
-      case 'logSoftmax':
-        return () => k.logSoftmax(y, x, M, N);
-      case 'crossEntropyLoss':
-        return () => k.crossEntropyLoss(x, t, M, N);
-      case 'softmaxCrossEntropy':
-        return () => k.softmaxCrossEntropy(y, x, t, M, N);
-    }
+    return () => k.softmaxCrossEntropy(y, x, t, M, N);
   };
 }
 
 /**
- * BatchNorm over [M×N]: `train` and `backward` alone, `eval`, or `train+backward` (one layer's forward and backward,
- * as `npm run bench` reports it). One training call with momentum 1 first makes the saved xhat/invstd and the
- * running statistics those of the batch, so eval and backward see realistic buffers.
+ * One BatchNorm layer's forward (training mode) and backward over [M×N], as `npm run bench` reports it. One training
+ * call with momentum 1 first makes the saved xhat/invstd and the running statistics those of the batch.
  */
-function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward', M: number, N: number): KernelSetup {
+function batchNormSetup(M: number, N: number): KernelSetup {
   return (be) => {
     const n = M * N;
     const x = normal(be, n, 5, 'x');
@@ -145,21 +136,10 @@ function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward',
     const dbias = be.arena.allocF32(N, 'dbias');
     const k = be.raw;
     k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 1, 1e-5);
-    const train = (): void => k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
-    const backward = (): void => k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N, false);
-    switch (which) {
-      case 'train':
-        return train;
-      case 'backward':
-        return backward;
-      case 'eval':
-        return () => k.batchNormEval(y, x, gain, bias, runMean, runVar, M, N, 1e-5);
-      case 'train+backward':
-        return () => {
-          train();
-          backward();
-        };
-    }
+    return () => {
+      k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
+      k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N, false);
+    };
   };
 }
 
@@ -173,17 +153,13 @@ function embeddingGatherSetup(B: number, T: number, D: number, rows: number): Ke
   };
 }
 
-/**
- * The scatter-add, after zeroing the table when `zeroFirst` (as a training step does; `npm run bench` times the
- * pair). Without it dtable keeps accumulating, which changes nothing in the timing.
- */
-function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number, zeroFirst: boolean): KernelSetup {
+/** The scatter-add after zeroing the table, as a training step does (`npm run bench` times the pair). */
+function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number): KernelSetup {
   return (be) => {
     const dtable = be.arena.allocF32(rows * D, 'dtable');
     const idx = ints(be, B * T, rows, 14, 'idx');
     const dout = normal(be, B * T * D, 15, 'dout');
     const k = be.raw;
-    if (!zeroFirst) return () => k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
     return () => {
       k.zero(dtable, rows * D);
       k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
@@ -229,10 +205,10 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
 
   const { V } = PART3;
   for (const M of quick ? [32, 256] : [32, 256, 228146]) {
-    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, rowSetup('softmaxCrossEntropy', M, V)));
+    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, softmaxCrossEntropySetup(M, V)));
   }
   for (const [M, N] of [[32, 200], [256, 100]] as const) {
-    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, batchNormSetup('train+backward', M, N)));
+    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, batchNormSetup(M, N)));
   }
   for (const [M, N] of [[32, 200], [256, 100]] as const) {
     g.push(oursGroup('tanhForward', `${M}x${N}`, backends, tanhForwardSetup(M * N)));
@@ -240,78 +216,12 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
   }
   const emb = (B: number, T: number, D: number, rows: number): void => {
     g.push(oursGroup('embeddingGather', `${B}x${T}x${D}`, backends, embeddingGatherSetup(B, T, D, rows)));
-    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, embeddingScatterAddSetup(B, T, D, rows, true)));
+    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, embeddingScatterAddSetup(B, T, D, rows)));
   };
   emb(32, 3, 10, V);
   emb(256, 3, 10, V);
   if (!quick) emb(228146, 1, V, V); // the bigram's per-example path: one row of W per example
   return g;
-}
-
-/** Calls fn with a fixed argument list: a closure per arity, so the timed call is direct (no spread, no bind). */
-function fixedCall(fn: (...a: never[]) => unknown, args: readonly (number | boolean)[]): () => unknown {
-  const f = fn as unknown as (...a: (number | boolean)[]) => unknown;
-  const [a, b, c, d, e, g, h, i, j, k, l, m] = args;
-  switch (args.length) {
-    case 2: return () => f(a!, b!);
-    case 3: return () => f(a!, b!, c!);
-    case 4: return () => f(a!, b!, c!, d!);
-    case 5: return () => f(a!, b!, c!, d!, e!);
-    case 6: return () => f(a!, b!, c!, d!, e!, g!);
-    case 7: return () => f(a!, b!, c!, d!, e!, g!, h!);
-    case 8: return () => f(a!, b!, c!, d!, e!, g!, h!, i!);
-    case 9: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!);
-    case 10: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!);
-    case 11: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!);
-    case 12: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!, m!);
-    default: throw new Error(`bench: no fixed call for ${args.length} arguments`);
-  }
-}
-
-/**
- * Scalar values per validation rule for timing: a tiny lr (so parameters stay put however many calls are timed),
- * small decay, typical momentum/betas/eps, a step past the first.
- */
-const BENCH_SCALARS: Record<ScalarRule, number> = {
-  finite: 1e-6, nonNegative: 1e-4, positive: 1e-5, unit: 0.1, beta: 0.9, count: 10,
-};
-
-/**
- * One kernel's call built from its table row: float32 buffers of the lengths the row asks (values in [0.5, 1.5):
- * valid as variances too), index buffers in range (embedding tables get `rows` rows), flags false (overwrite), and
- * the scalars above. The kernel runs raw, as a training step calls it.
- */
-function tableSetup(kernel: KernelName, sizes: Partial<Sizes>, rows: number): KernelSetup {
-  return (be) => {
-    const spec: KernelSpec = KERNEL_TABLE[kernel];
-    const s = sizes as Sizes;
-    const tables = new Set(spec.args.flatMap((x) => (x.kind === 'i32' && typeof x.limit !== 'string' ? [x.limit.rowsOf] : [])));
-    const args = spec.args.map((x, i): number | boolean => {
-      switch (x.kind) {
-        case 'f32': {
-          const n = tables.has(x.name) ? rows * x.need(s) : x.need(s);
-          const p = be.arena.allocF32(n, x.name);
-          fillUniform(be.arena.f32(p, n), 100 + i);
-          return p;
-        }
-        case 'i32':
-          return ints(be, x.count(s), typeof x.limit === 'string' ? s[x.limit] : rows, 200 + i, x.name);
-        case 'size':
-          return s[x.name];
-        case 'flag':
-          return false;
-        case 'scalar':
-          return BENCH_SCALARS[x.rule];
-      }
-    });
-    return fixedCall(be.raw[kernel], args);
-  };
-}
-
-/** Values in [0.5, 1.5) from the seeded normal filler (|z| folded into the interval): deterministic per seed. */
-function fillUniform(a: Float32Array, seed: number): void {
-  fillNormal(a, seed);
-  for (let i = 0; i < a.length; i++) a[i] = 0.5 + (Math.abs(a[i]!) % 1);
 }
 
 /**

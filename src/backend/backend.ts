@@ -132,12 +132,10 @@ function checkScalar(kernel: string, arg: string, rule: ScalarRule, v: number): 
       if (!(v > 0) || !Number.isFinite(v)) expected = 'a finite number > 0';
       break;
     case 'unit':
-      if (!(v >= 0 && v <= 1)) {
-        throw new Error(`${kernel}: ${arg} must be in [0, 1], got ${v}`);
-      }
+      if (!(v >= 0 && v <= 1)) expected = 'in [0, 1]';
       break;
     case 'beta':
-      if (!(v >= 0 && v < 1)) throw new Error(`${kernel}: ${arg} must be in [0, 1), got ${v}`);
+      if (!(v >= 0 && v < 1)) expected = 'in [0, 1)';
       break;
     case 'count':
       if (!Number.isInteger(v) || v < 1) expected = 'an integer >= 1';
