@@ -10,7 +10,8 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
 /**
  * The raw exports of `assembly/index.ts`, derived from {@link KERNEL_TABLE}: every kernel under its contract name
- * (pointers, sizes and flags as i32 — an i32 takes a JS boolean as 1/0 by itself — scalars as f32/f64, losses and sums returned as f64), plus `heapBase`.
+ * (pointers, sizes and flags as i32 — an i32 parameter takes a JS boolean as 1/0 by itself — scalars as f32/f64,
+ * losses and sums returned as f64), plus `heapBase`.
  */
 type KernelExports = { [K in KernelName]: KernelFunction<(typeof KERNEL_TABLE)[K], boolean | number> } & {
   memory: WebAssembly.Memory;
