@@ -8,6 +8,9 @@ export { sgdMomentumUpdate, adamwUpdate } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
+// transformer (issue 15)
+export { layerNormForward, layerNormBackward, geluForward, geluBackward } from './layernorm';
+export { attentionForward, attentionBackward, causalMeanForward, causalMeanBackward } from './attention';
 
 /** First free byte past the module's static data: the TypeScript arena starts here. */
 export function heapBase(): usize {

@@ -152,6 +152,57 @@ function cases(): Case[] {
     });
     add('sumSquares', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquares(putF32(be, rng.floats(n)), n))]);
   }
+  // transformer (issue 15)
+  for (const [M, N] of [[1, 1], [32, 64], [7, 27]] as const) {
+    add('layerNormForward', `${M}×${N}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(M * N)), mean = putF32(be, new Float32Array(M)), rstd = putF32(be, new Float32Array(M));
+      be.layerNormForward(y, mean, rstd, putF32(be, rng.normals(M * N, 2)), putF32(be, rng.floats(N)), putF32(be, rng.floats(N)), M, N, 1e-5);
+      return [readF32(be, y, M * N), readF32(be, mean, M), readF32(be, rstd, M)];
+    });
+    add('layerNormBackward', `${M}×${N}`, (be, rng) => {
+      const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, rng.floats(N)), db = putF32(be, rng.floats(N));
+      be.layerNormBackward(
+        dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N, 2)), putF32(be, rng.floats(M)),
+        putF32(be, rng.floats(M, 0.5, 2)), putF32(be, rng.floats(N)), M, N,
+      );
+      return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+    });
+    add('geluForward', `${M * N}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(M * N));
+      be.geluForward(y, putF32(be, rng.normals(M * N, 3)), M * N);
+      return [readF32(be, y, M * N)];
+    });
+    add('geluBackward', `${M * N}`, (be, rng) => {
+      const dx = putF32(be, new Float32Array(M * N));
+      be.geluBackward(dx, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N, 3)), M * N);
+      return [readF32(be, dx, M * N)];
+    });
+  }
+  for (const [B, T, D, H] of [[1, 1, 4, 1], [2, 7, 20, 4], [4, 16, 64, 4]] as const) {
+    add('attentionForward', `${B}×${T}×${D}/${H}`, (be, rng) => {
+      const out = putF32(be, new Float32Array(B * T * D)), att = putF32(be, new Float32Array(B * H * T * T));
+      be.attentionForward(out, att, putF32(be, rng.normals(3 * B * T * D, 1)), B, T, D, H);
+      return [readF32(be, out, B * T * D), readF32(be, att, B * H * T * T)];
+    });
+    add('attentionBackward', `${B}×${T}×${D}/${H}`, (be, rng) => {
+      const qkv = putF32(be, rng.normals(3 * B * T * D, 1));
+      const out = putF32(be, new Float32Array(B * T * D)), att = putF32(be, new Float32Array(B * H * T * T));
+      be.attentionForward(out, att, qkv, B, T, D, H); // real probabilities: the backward's input
+      const dqkv = putF32(be, rng.floats(3 * B * T * D));
+      be.attentionBackward(dqkv, putF32(be, new Float32Array(T)), putF32(be, rng.floats(B * T * D)), qkv, att, B, T, D, H);
+      return [readF32(be, dqkv, 3 * B * T * D)];
+    });
+    add('causalMeanForward', `${B}×${T}×${D}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(B * T * D));
+      be.causalMeanForward(y, putF32(be, rng.floats(B * T * D)), B, T, D);
+      return [readF32(be, y, B * T * D)];
+    });
+    add('causalMeanBackward', `${B}×${T}×${D}`, (be, rng) => {
+      const dx = putF32(be, new Float32Array(B * T * D));
+      be.causalMeanBackward(dx, putF32(be, rng.floats(B * T * D)), B, T, D);
+      return [readF32(be, dx, B * T * D)];
+    });
+  }
   return out;
 }
 

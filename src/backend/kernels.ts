@@ -239,6 +239,70 @@ export const KERNEL_TABLE = {
     args: [f32('x', n_), size('n')],
     returns: 'number',
   },
+  // transformer (issue 15)
+  /**
+   * LayerNorm over the last dimension of a [M×N] matrix: y = (x − mean)·rstd·gain + bias per row, with the biased
+   * variance and rstd = 1/√(var + eps); saves each row's mean and rstd [M] for the backward pass (y may alias x).
+   */
+  layerNormForward: {
+    args: [
+      f32('y', MN), f32('mean', M_), f32('rstd', M_), f32('x', MN), f32('gain', N_), f32('bias', N_),
+      size('M'), size('N'), scalar('eps', 'positive'),
+    ],
+    returns: 'void',
+  },
+  /**
+   * LayerNorm backward: dgain += Σ dy·xhat, dbias += Σ dy over rows (always added into), and dx = rstd·(dy·gain −
+   * mean(dy·gain) − xhat·mean(dy·gain·xhat)) per row (overwritten; dx may alias dy), xhat recomputed from x, mean, rstd.
+   */
+  layerNormBackward: {
+    args: [
+      f32('dx', MN), f32('dgain', N_), f32('dbias', N_), f32('dy', MN), f32('x', MN), f32('mean', M_), f32('rstd', M_),
+      f32('gain', N_), size('M'), size('N'),
+    ],
+    returns: 'void',
+  },
+  /** GELU, the tanh approximation (makemore.py's NewGELU): y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (y may alias x). */
+  geluForward: {
+    args: [f32('y', n_), f32('x', n_), size('n')],
+    returns: 'void',
+  },
+  /** dx = dy · GELU'(x) from the forward input x (overwritten; dx may alias dy). */
+  geluBackward: {
+    args: [f32('dx', n_), f32('dy', n_), f32('x', n_), size('n')],
+    returns: 'void',
+  },
+  /**
+   * Causal self-attention, fused per (example, head): qkv [B×T×3D] holds q, k, v side by side in each row (head h
+   * uses columns h·D/N..(h+1)·D/N of each), scores q·k/√(D/N), positions after the query masked out, softmax, the
+   * weighted sum of v into out [B×T×D] (heads side by side). Saves the probabilities att [B×N×T×T] (0 above the
+   * diagonal) for the backward pass.
+   */
+  attentionForward: {
+    args: [f32('out', BTD), f32('att', (s) => s.B * s.N * s.T * s.T), f32('qkv', (s) => 3 * s.B * s.T * s.D), size('B'), size('T'), size('D'), size('N')],
+    returns: 'void',
+  },
+  /**
+   * Backward of {@link attentionForward}: dqkv [B×T×3D] (overwritten) from dout [B×T×D], the forward's qkv and att;
+   * `scratch` is T floats of working memory (one row of the probabilities' gradient).
+   */
+  attentionBackward: {
+    args: [
+      f32('dqkv', (s) => 3 * s.B * s.T * s.D), f32('scratch', (s) => s.T), f32('dout', BTD), f32('qkv', (s) => 3 * s.B * s.T * s.D),
+      f32('att', (s) => s.B * s.N * s.T * s.T), size('B'), size('T'), size('D'), size('N'),
+    ],
+    returns: 'void',
+  },
+  /** makemore.py's causal bag of words: y[b, t] = mean of x[b, 0..t] over [B×T×D] (y must not alias x). */
+  causalMeanForward: {
+    args: [f32('y', BTD), f32('x', BTD), size('B'), size('T'), size('D')],
+    returns: 'void',
+  },
+  /** Its backward: dx[b, s] = Σ_{t ≥ s} dy[b, t]/(t + 1) (overwritten; dx must not alias dy). */
+  causalMeanBackward: {
+    args: [f32('dx', BTD), f32('dy', BTD), size('B'), size('T'), size('D')],
+    returns: 'void',
+  },
 } as const satisfies Record<string, KernelSpec>;
 
 /** A kernel's name. */

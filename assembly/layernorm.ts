@@ -1,0 +1,123 @@
+// LayerNorm over the last dimension and the tanh-approximated GELU of the Transformer (issue 15). A LayerNorm row
+// is one example's channels (64 floats by default): each row is reduced in registers four lanes at a time, with
+// partial loads for a ragged end, so no scratch memory is needed.
+import { hsum, laneMask, loadPartial, storePartial } from './simd';
+import { tanhV } from './vmath';
+
+/** Σ of n floats at p (vector lanes first, then one horizontal sum: a fixed order, so deterministic). */
+@inline
+function rowSum(p: usize, n: i32): f32 {
+  let s = f32x4.splat(0);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) s = f32x4.add(s, v128.load(p + (<usize>j << 2)));
+  if (j < n) s = f32x4.add(s, loadPartial(p + (<usize>j << 2), n - j));
+  return hsum(s);
+}
+
+/** y = (x − mean)·rstd·gain + bias per row of [M×N]; saves mean and rstd = 1/√(var + eps) per row. */
+export function layerNormForward(y: usize, mean: usize, rstd: usize, x: usize, gain: usize, bias: usize, M: i32, N: i32, eps: f32): void {
+  const row = <usize>N << 2;
+  for (let i = 0; i < M; i++) {
+    const m = rowSum(x, N) / <f32>N;
+    const mv = f32x4.splat(m);
+    // two passes: Σ(x − mean)² does not cancel the way Σx² − N·mean² does
+    let s = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      const d = f32x4.sub(v128.load(x + (<usize>j << 2)), mv);
+      s = f32x4.add(s, f32x4.mul(d, d));
+    }
+    if (j < N) {
+      const r = N - j;
+      const d = v128.and(f32x4.sub(loadPartial(x + (<usize>j << 2), r), mv), laneMask(r)); // 0 − mean in unused lanes is not 0
+      s = f32x4.add(s, f32x4.mul(d, d));
+    }
+    const rs: f32 = 1 / Mathf.sqrt(hsum(s) / <f32>N + eps);
+    store<f32>(mean + (<usize>i << 2), m);
+    store<f32>(rstd + (<usize>i << 2), rs);
+    const rv = f32x4.splat(rs);
+    for (j = 0; j + 4 <= N; j += 4) {
+      const o = <usize>j << 2;
+      const xh = f32x4.mul(f32x4.sub(v128.load(x + o), mv), rv);
+      v128.store(y + o, f32x4.add(f32x4.mul(xh, v128.load(gain + o)), v128.load(bias + o)));
+    }
+    if (j < N) {
+      const o = <usize>j << 2, r = N - j;
+      const xh = f32x4.mul(f32x4.sub(loadPartial(x + o, r), mv), rv);
+      storePartial(y + o, f32x4.add(f32x4.mul(xh, loadPartial(gain + o, r)), loadPartial(bias + o, r)), r);
+    }
+    x += row;
+    y += row;
+  }
+}
+
+/**
+ * dgain += Σ dy·xhat, dbias += Σ dy; dx = rstd·(dy·gain − mean(dy·gain) − xhat·mean(dy·gain·xhat)) per row, written
+ * after the row's sums so dx may alias dy.
+ */
+export function layerNormBackward(
+  dx: usize, dgain: usize, dbias: usize, dy: usize, x: usize, mean: usize, rstd: usize, gain: usize, M: i32, N: i32,
+): void {
+  const row = <usize>N << 2;
+  const invN: f32 = 1 / <f32>N;
+  for (let i = 0; i < M; i++) {
+    const mv = f32x4.splat(load<f32>(mean + (<usize>i << 2)));
+    const rs = load<f32>(rstd + (<usize>i << 2));
+    const rv = f32x4.splat(rs);
+    let s1 = f32x4.splat(0), s2 = f32x4.splat(0);
+    for (let j = 0; j < N; j += 4) {
+      const o = <usize>j << 2, r = min(N - j, 4); // partial lanes load as 0, so they add nothing
+      const g = loadPartial(dy + o, r);
+      const xh = f32x4.mul(f32x4.sub(loadPartial(x + o, r), mv), rv);
+      const d = f32x4.mul(g, loadPartial(gain + o, r));
+      s1 = f32x4.add(s1, d);
+      s2 = f32x4.add(s2, f32x4.mul(d, xh));
+      storePartial(dgain + o, f32x4.add(loadPartial(dgain + o, r), f32x4.mul(g, xh)), r);
+      storePartial(dbias + o, f32x4.add(loadPartial(dbias + o, r), g), r);
+    }
+    const a = f32x4.splat(hsum(s1) * invN), b = f32x4.splat(hsum(s2) * invN);
+    for (let j = 0; j < N; j += 4) {
+      const o = <usize>j << 2, r = min(N - j, 4);
+      const xh = f32x4.mul(f32x4.sub(loadPartial(x + o, r), mv), rv);
+      const d = f32x4.mul(loadPartial(dy + o, r), loadPartial(gain + o, r));
+      storePartial(dx + o, f32x4.mul(rv, f32x4.sub(f32x4.sub(d, a), f32x4.mul(xh, b))), r);
+    }
+    x += row;
+    dy += row;
+    dx += row;
+  }
+}
+
+const GELU_K: f32 = 0.7978845608028654; // √(2/π)
+const GELU_C: f32 = 0.044715;
+
+/** tanh(√(2/π)(x + 0.044715x³)) per lane. */
+@inline
+function geluTanh(x: v128): v128 {
+  const x3 = f32x4.mul(f32x4.mul(x, x), x);
+  return tanhV(f32x4.mul(f32x4.splat(GELU_K), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_C), x3))));
+}
+
+/** y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) over n elements (y may alias x). */
+export function geluForward(y: usize, x: usize, n: i32): void {
+  const half = f32x4.splat(0.5), one = f32x4.splat(1);
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2, r = min(n - j, 4);
+    const v = loadPartial(x + o, r);
+    storePartial(y + o, f32x4.mul(f32x4.mul(half, v), f32x4.add(one, geluTanh(v))), r);
+  }
+}
+
+/** dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)), t the forward's tanh (dx may alias dy). */
+export function geluBackward(dx: usize, dy: usize, x: usize, n: i32): void {
+  const half = f32x4.splat(0.5), one = f32x4.splat(1);
+  for (let j = 0; j < n; j += 4) {
+    const o = <usize>j << 2, r = min(n - j, 4);
+    const v = loadPartial(x + o, r);
+    const t = geluTanh(v);
+    const du = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_C), f32x4.mul(v, v))));
+    const sech2 = f32x4.mul(f32x4.sub(one, t), f32x4.add(one, t));
+    const g = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(f32x4.mul(half, v), sech2), du));
+    storePartial(dx + o, f32x4.mul(loadPartial(dy + o, r), g), r);
+  }
+}
