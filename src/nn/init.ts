@@ -15,6 +15,11 @@ export function fanInInit(gain: number, fanIn: number): Init {
   return (rng: Rng) => rng.normal() * std;
 }
 
+/** U(−bound, bound): PyTorch's default for Linear weights and biases with bound = 1/√fanIn. */
+export function uniformInit(bound: number): Init {
+  return (rng: Rng) => (2 * rng.next() - 1) * bound;
+}
+
 /** Every element `value` (no draw). */
 export function constantInit(value: number): Init {
   return () => value;

@@ -1,0 +1,78 @@
+/**
+ * makemore.py's BoW, a cheap sequence baseline: token + position embeddings, one block of x + CausalBoW(x) (the mean
+ * of the positions so far) and x + c_proj(tanh(c_fc(x))) (C → embed2 → C), then lm_head (C → V, with bias).
+ */
+import { Vocabulary } from '../data/vocabulary.ts';
+import { CausalBoW, Linear, Residual, Sequential, Tanh, TokenPositionEmbedding } from '../nn/index.ts';
+import { resolveBackend, type BackendOption } from './backend-option.ts';
+import type { ModelState } from './model.ts';
+import { checkSequenceConfig } from './sequence-config.ts';
+import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
+import { TORCH_LINEAR } from './transformer.ts';
+
+/** Options for {@link BoW.create}. */
+export interface BoWOptions {
+  vocab: Vocabulary;
+  /** Positions per word row T (the longest word + 1). */
+  blockSize: number;
+  /** Channels C (default 64). */
+  embed?: number;
+  /** Width of the MLP's hidden layer, makemore.py's n_embd2 (default 64). */
+  embed2?: number;
+  seed?: number;
+  backend?: BackendOption;
+}
+
+/** The hyper-parameters of a {@link BoW}, as saved in its {@link ModelState}. */
+export interface BoWConfig extends SequenceConfig {
+  embed: number;
+  embed2: number;
+}
+
+function layers(V: number, c: BoWConfig): Sequential {
+  return new Sequential([
+    ['', new TokenPositionEmbedding(V, c.embed)],
+    ['context_block', new Sequential([
+      ['', new Residual(new CausalBoW())],
+      ['', new Residual(new Sequential([
+        ['mlp.c_fc', new Linear(c.embed2, TORCH_LINEAR)],
+        ['mlp.tanh', new Tanh()],
+        ['mlp.c_proj', new Linear(c.embed, TORCH_LINEAR)],
+      ]))],
+    ])],
+    ['lm_head', new Linear(V, TORCH_LINEAR)],
+  ]);
+}
+
+/** makemore.py's BoW; initialization is PyTorch's defaults, as for the {@link Transformer}. */
+export class BoW extends SequenceModel<BoWConfig> {
+  readonly kind = 'bow' as const;
+
+  private constructor(vocab: Vocabulary, config: BoWConfig, backend: Awaited<ReturnType<typeof resolveBackend>>) {
+    super('BoW', vocab, config, backend, layers(vocab.size, config));
+  }
+
+  /** A new, initialized model. */
+  static async create(options: BoWOptions): Promise<BoW> {
+    const who = 'BoW.create';
+    return new BoW(options.vocab, checkConfig(options, who), await resolveBackend(options.backend, who));
+  }
+
+  /** The model saved by {@link BoW.toJSON}, on the given backend (default 'wasm'), in eval mode. */
+  static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<BoW> {
+    const who = 'BoW.fromJSON';
+    if (!state || state.kind !== 'bow') throw new Error(`${who}: expected kind 'bow', got ${JSON.stringify(state?.kind)}`);
+    const vocab = Vocabulary.fromChars(state.vocab);
+    const config = checkConfig({ ...(state.config ?? {}), vocab } as BoWOptions, `${who}: config`);
+    return new BoW(vocab, config, await resolveBackend(options.backend, who)).restore(state);
+  }
+}
+
+function checkConfig(o: Partial<BoWOptions>, who: string): BoWConfig {
+  const base = checkSequenceConfig(o, who);
+  const { embed = 64, embed2 = 64 } = o;
+  for (const [name, v] of [['embed', embed], ['embed2', embed2]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${who}: ${name} must be a positive integer, got ${String(v)}`);
+  }
+  return { ...base, embed, embed2 };
+}
