@@ -12,6 +12,8 @@ export type { LanguageModel, ModelKind, ModelState, SampleOptions, TensorState }
 export { NGramModel, type NGramOptions } from './models/ngram.ts';
 export { NeuralBigram, type NeuralBigramOptions, type GradientPath, type FullBatchOptions } from './models/bigram.ts';
 export { MLP, type MLPOptions, type MLPConfig } from './models/mlp.ts';
+export { Transformer, MAKEMORE_ADAMW, type TransformerOptions, type TransformerConfig } from './models/transformer.ts';
+export { BoW, type BoWOptions, type BoWConfig } from './models/bow.ts';
 export {
   modelFromJSON, modelKind, defaultSettings, isModelKind, MODEL_REGISTRY, MODEL_KINDS,
   type AnyModel, type ModelKindEntry, type ModelOption, type ModelSettings, type ModelPictures, type RegisteredKind,
@@ -26,6 +28,7 @@ export { LayerModel, type LayerModelOptions } from './models/layer-model.ts';
 export {
   Layer, Sequential, Embedding, Linear, BatchNorm1d, Tanh, FlattenConsecutive, Net, ShapeError, sgd, adamw, makeOptimizer,
   normalInit, fanInInit, constantInit, zeros, ones, sizeOf, OPTIMIZER_KINDS,
+  LayerNorm, GELU, Residual, CausalAttention, CausalSelfAttention, CausalBoW, TokenPositionEmbedding, uniformInit,
   type Shape, type Init, type TensorSpec, type LayerSetup, type Tensor, type Allocator, type Pass, type Named,
   type NetOptions, type Workspace, type OptimizerSpec, type OptimizerKind, type Optimizer, type OptimizerState,
   type SgdOptions, type AdamWOptions,

@@ -23,6 +23,9 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
   bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
+  // makemore.py's AdamW at a constant 5e-4 (issue 15)
+  transformer: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250 },
+  bow: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250 },
 };
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */

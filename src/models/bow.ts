@@ -8,7 +8,7 @@ import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { ModelState } from './model.ts';
 import { checkSequenceConfig } from './sequence-config.ts';
 import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
-import { TORCH_LINEAR } from './transformer.ts';
+import { MAKEMORE_ADAMW, TORCH_LINEAR } from './transformer.ts';
 
 /** Options for {@link BoW.create}. */
 export interface BoWOptions {
@@ -50,6 +50,7 @@ export class BoW extends SequenceModel<BoWConfig> {
 
   private constructor(vocab: Vocabulary, config: BoWConfig, backend: Awaited<ReturnType<typeof resolveBackend>>) {
     super('BoW', vocab, config, backend, layers(vocab.size, config));
+    this.net.setOptimizer(MAKEMORE_ADAMW);
   }
 
   /** A new, initialized model. */

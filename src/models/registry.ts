@@ -12,6 +12,9 @@ import { NeuralBigram } from './bigram.ts';
 import { MLP } from './mlp.ts';
 import type { LanguageModel, ModelState } from './model.ts';
 import { NGramModel } from './ngram.ts';
+import { sequenceLength } from '../data/sequences.ts';
+import { BoW } from './bow.ts';
+import { MAKEMORE_ADAMW, Transformer } from './transformer.ts';
 
 /** A model setting, UI-neutral: the CLI turns it into a flag, the demo into a field. */
 export type ModelOption = {
@@ -66,7 +69,7 @@ export interface CreateContext {
 }
 
 /** Any model of the library. */
-export type AnyModel = NGramModel | NeuralBigram | MLP;
+export type AnyModel = NGramModel | NeuralBigram | MLP | Transformer | BoW;
 
 /** One model kind. */
 export interface ModelKindEntry {
@@ -88,6 +91,11 @@ export interface ModelKindEntry {
 }
 
 const sgd: OptimizerSpec = { kind: 'sgd' };
+/** makemore.py's optimizer: AdamW, betas (0.9, 0.99), eps 1e-8, weight decay 0.01, constant learning rate 5e-4. */
+const makemoreAdamW: TrainingDefaults = {
+  steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
+  optimizer: MAKEMORE_ADAMW, weightDecay: { meaning: 'optimizer', default: 0.01 },
+};
 
 /** Every model kind, by the name used in files, flags and the API, in the order of the lectures. */
 export const MODEL_REGISTRY = {
@@ -133,6 +141,43 @@ export const MODEL_REGISTRY = {
       return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${(m as MLP).parameterCount} parameters`;
     },
     pictures: (m) => ({ embedding: { weights: (m as MLP).embedding(), dim: (m as MLP).config.embedDim } }),
+  },
+  // transformer (issue 15)
+  transformer: {
+    summary: 'transformer: makemore.py\'s GPT — token+position embeddings, pre-LayerNorm attention/GELU blocks, lm_head',
+    options: [
+      { key: 'layers', flag: 'layers', type: 'int', min: 1, default: 4, arg: 'L', help: 'Transformer blocks (n_layer)' },
+      { key: 'heads', flag: 'heads', type: 'int', min: 1, default: 4, arg: 'H', help: 'attention heads per block (n_head; must divide --embed)' },
+      { key: 'embed', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'C', help: 'channels (n_embd)' },
+    ],
+    training: makemoreAdamW,
+    create: (vocab, s, c) => Transformer.create({
+      vocab, blockSize: sequenceLength(c.allWords), layers: s.layers as number, heads: s.heads as number,
+      embed: s.embed as number, seed: c.seed, backend: c.backend,
+    }),
+    fromJSON: (state, o) => Transformer.fromJSON(state, o),
+    describe: (m) => {
+      const { layers, heads, embed, blockSize } = (m as Transformer).config;
+      return `transformer, ${layers} layers, ${heads} heads, embed ${embed}, T ${blockSize}; ${(m as Transformer).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as Transformer).embedding(), dim: (m as Transformer).config.embed } }),
+  },
+  bow: {
+    summary: 'bow: makemore.py\'s causal bag of words — embeddings, running mean of the positions so far, tanh MLP block',
+    options: [
+      { key: 'embed', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'C', help: 'channels (n_embd)' },
+      { key: 'embed2', flag: 'embed2', type: 'int', min: 1, default: 64, arg: 'H', help: 'hidden width of the MLP block (n_embd2)' },
+    ],
+    training: makemoreAdamW,
+    create: (vocab, s, c) => BoW.create({
+      vocab, blockSize: sequenceLength(c.allWords), embed: s.embed as number, embed2: s.embed2 as number, seed: c.seed, backend: c.backend,
+    }),
+    fromJSON: (state, o) => BoW.fromJSON(state, o),
+    describe: (m) => {
+      const { embed, embed2, blockSize } = (m as BoW).config;
+      return `bow, embed ${embed}, hidden ${embed2}, T ${blockSize}; ${(m as BoW).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as BoW).embedding(), dim: (m as BoW).config.embed } }),
   },
 } satisfies Record<string, ModelKindEntry>;
 

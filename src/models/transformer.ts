@@ -1,14 +1,14 @@
 /**
  * makemore.py's Transformer (GPT-2 style, pre-LayerNorm): token + position embeddings; n_layer blocks of
  * x + attn(ln_1(x)) and x + mlp(ln_2(x)) with mlp = c_fc (C → 4C) → GELU → c_proj (4C → C); a final LayerNorm ln_f;
- * lm_head (C → V) without bias. Every position predicts the next character (see {@link SequenceModel}).
+ * lm_head (C → V) without bias; trained by makemore.py's AdamW ({@link MAKEMORE_ADAMW}). Every position predicts the next character (see {@link SequenceModel}).
  * Tensor names follow makemore.py's (`h.0.attn.c_attn.weight`, `ln_f.bias`, `lm_head.weight`), except the two
  * embedding tables, `embedding` (wte) and `position` (wpe).
  */
 import { Vocabulary } from '../data/vocabulary.ts';
 import {
   CausalSelfAttention, GELU, LayerNorm, Linear, Residual, Sequential, TokenPositionEmbedding, uniformInit, type LinearOptions,
-  type Named,
+  type Named, type OptimizerSpec,
 } from '../nn/index.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { ModelState } from './model.ts';
@@ -36,6 +36,9 @@ export interface TransformerConfig extends SequenceConfig {
   heads: number;
   embed: number;
 }
+
+/** makemore.py's optimizer: torch.optim.AdamW(lr, weight_decay=0.01, betas=(0.9, 0.99), eps=1e-8) on every parameter. */
+export const MAKEMORE_ADAMW: OptimizerSpec = { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 };
 
 /** PyTorch's default Linear initialization: weight and bias ~ U(−1/√fanIn, 1/√fanIn). */
 export const TORCH_LINEAR: LinearOptions = {
@@ -74,6 +77,7 @@ export class Transformer extends SequenceModel<TransformerConfig> {
 
   private constructor(vocab: Vocabulary, config: TransformerConfig, backend: Awaited<ReturnType<typeof resolveBackend>>) {
     super('Transformer', vocab, config, backend, layers(vocab.size, config));
+    this.net.setOptimizer(MAKEMORE_ADAMW); // a loaded model then takes its saved optimizer
   }
 
   /** A new, initialized model (see the class comment). */
