@@ -5,9 +5,10 @@
  *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *   npm run reference -- --only transformer,bow         # makemore.py's Transformer and BoW, 20,000 steps each
  *
- * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement), --steps <n> (MLP and deep MLP steps,
- * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, transformer, bow), --steps <n> (MLP and
+ * deep MLP steps, default 200000), --seq-steps <n> (Transformer and BoW steps, default 20000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { readFileSync } from 'node:fs';
@@ -17,14 +18,16 @@ import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
+import { sequenceReference } from './reference-sequence.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'transformer', 'bow'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     steps: { type: 'string', default: '200000' },
+    'seq-steps': { type: 'string', default: '20000' },
     backend: { type: 'string', default: 'wasm' },
     data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
     seed: { type: 'string', default: '42' },
@@ -181,6 +184,14 @@ if (only.includes('agreement')) {
   const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
   report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
     `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+for (const kind of ['transformer', 'bow'] as const) {
+  if (!only.includes(kind)) continue;
+  const seqSteps = Number(values['seq-steps']);
+  if (!Number.isInteger(seqSteps) || seqSteps < 1) throw new Error(`--seq-steps must be a positive integer, got ${values['seq-steps']}`);
+  const r = await sequenceReference(kind, { vocab, words, splits, steps: seqSteps, seed, backend });
+  report(kind, r.figures, r.pass, r.line);
 }
 
 console.log(`# ${words.length} words from ${values.data}; backend ${backend}; seed ${seed}`);
