@@ -60,7 +60,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'lr', type: 'number', min: 0, exclusiveMin: true, arg: 'RATE', help: 'learning rate', defaultText: perKind(trained, (e) => String(e.training?.lr)) },
   { name: 'momentum', type: 'number', min: 0, arg: 'M', help: 'sgd: momentum μ (v = μ·v + g; p −= lr·v)', defaultText: '0' },
   { name: 'beta1', type: 'number', min: 0, arg: 'B1', help: 'adamw: decay of the first moment, in [0, 1)', defaultText: '0.9' },
-  { name: 'beta2', type: 'number', min: 0, arg: 'B2', help: 'adamw: decay of the second moment, in [0, 1)', defaultText: '0.999' },
+  { name: 'beta2', type: 'number', min: 0, arg: 'B2', help: 'adamw: decay of the second moment, in [0, 1)', defaultText: '0.999 (0.99 for transformer, bow: makemore.py)' },
   {
     name: 'lr-decay-at', type: 'int', min: 0, arg: 'STEP',
     help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
