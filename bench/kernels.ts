@@ -13,7 +13,7 @@
  *   {"bench":"matmul","impl":"wasm","shape":"32x30x200","median_us":…,"gflops":…,"runs":…}
  *   {"bench":"matmul","impl":"js","shape":"32x30x200","median_us":…,"gflops":…,"runs":…,"vs_wasm":…}
  * `bench` is the kernel's name; shapes are M×K×N for matmuls (C[M×N]), else M×N, B×T×D or n; `gflops` for
- * matmuls only; `vs_wasm` = the JS median ÷ the wasm median of the same kernel and shape, i.e. how many times
+ * matmuls and the Transformer kernels (bench/lib/transformer-shapes.ts counts their flops); `vs_wasm` = the JS median ÷ the wasm median of the same kernel and shape, i.e. how many times
  * faster wasm is. stderr: progress, then the table.
  */
 import os from 'node:os';

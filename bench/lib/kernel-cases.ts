@@ -16,6 +16,7 @@ import { fillInts, fillNormal } from './data.ts';
 import { tableSetup } from './table-setup.ts';
 import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
+import { transformerFlops, transformerShapes } from './transformer-shapes.ts';
 
 /** Our backends by impl label (one of them when `bench:kernels --impl=` picks one). */
 export type OurBackends = ReadonlyMap<'wasm' | 'js', Backend>;
@@ -239,6 +240,8 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
   if (!quick) matmulShapes.push([256, 256, 256], [512, 512, 512]);
   /** The shapes to time a kernel at, with their labels, from the sizes its row takes. */
   const shapesOf = (kernel: KernelName): [string, Partial<Sizes>][] => {
+    const own = transformerShapes(kernel); // transformer (issue 15): makemore.py's sizes
+    if (own) return own;
     const dims = KERNEL_TABLE[kernel].args.flatMap((x) => (x.kind === 'size' ? [x.name] : [])).join('');
     switch (dims) {
       case 'MKN':
@@ -258,10 +261,10 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
   const byShape = new Map<string, GroupSpec[]>();
   for (const kernel of KERNEL_NAMES) {
     for (const [label, sizes] of shapesOf(kernel)) {
-      const flops = sizes.K === undefined ? undefined : 2 * sizes.M! * sizes.K * sizes.N!;
+      const flops = sizes.K === undefined ? transformerFlops(kernel, sizes) : 2 * sizes.M! * sizes.K * sizes.N!;
       const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops);
       // the matmul forms of one shape next to each other, as before
-      if (flops !== undefined) byShape.set(label, [...(byShape.get(label) ?? []), group]);
+      if (sizes.K !== undefined) byShape.set(label, [...(byShape.get(label) ?? []), group]);
       else g.push(group);
     }
   }
