@@ -8,6 +8,7 @@
  * - `bigram-step`: one full-batch gradient step of the neural bigram on every bigram of the corpus (228,146 with
  *   names.txt), through the per-example path (a row of W per example, softmax-CE, scatter-add back) and the count
  *   path (the 27×27 bigram counts give the same loss and gradient in O(V²)).
+ * - `transformer-step`: one AdamW step of makemore.py's Transformer at its defaults, batch 32 (`transformer-step.ts`).
  */
 import { buildContexts, type Contexts } from '../src/data/contexts.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
@@ -21,6 +22,7 @@ import type { Case } from './lib/timing.ts';
 import { TfBigram, type BigramPath } from './tfjs/bigram.ts';
 import { TfMlp, type EmbeddingMode } from './tfjs/mlp.ts';
 import { tfImpl, useTf, type TfBackendName } from './tfjs/setup.ts';
+import { transformerGroup } from './transformer-step.ts';
 
 /** One MLP configuration to time. */
 export interface MlpBenchConfig {
@@ -196,5 +198,6 @@ export function e2eGroups(corpus: Corpus, backends: OurBackends, quick: boolean)
     ...configs.map((c) => mlpGroup(corpus, c, backends)),
     bigramGroup(corpus, 'per-example', backends, limit),
     bigramGroup(corpus, 'count', backends, limit),
+    transformerGroup(corpus, backends), // transformer (issue 15)
   ];
 }

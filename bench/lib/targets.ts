@@ -34,6 +34,12 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
   const part3 = (r: Result): boolean => r.bench === 'mlp-step' && r.config === part3Label;
   add('MLP step, part-3 config, vs TF.js wasm', speedup(results, part3, 'tfjs-wasm'), 20);
   add('MLP step, part-3 config, vs our JS backend', speedup(results, part3, 'js'), 20);
+  // transformer (issue 15): makemore.py's Transformer step, batch 32
+  const step = (r: Result): boolean => r.bench === 'transformer-step';
+  if (results.some(step)) {
+    add('Transformer step vs TF.js wasm', speedup(results, step, 'tfjs-wasm'), 10);
+    add('Transformer step vs our JS backend', speedup(results, step, 'js'), 20);
+  }
   for (const form of ['matmul', 'matmulTN', 'matmulNT']) {
     const r = speedup(results, (x) => x.bench === form && x.shape === '512x512x512', 'tfjs-wasm');
     if (!Number.isNaN(r)) add(`${form} 512³ vs TF.js wasm`, r, 1.25);
