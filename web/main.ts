@@ -19,13 +19,13 @@ const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
 /** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
-const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number; evalEvery: number }> = {
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number; evalEvery: number; weightDecay?: number }> = {
   ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
   bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
   // makemore.py's AdamW at a constant 5e-4 (issue 15)
-  transformer: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250 },
-  bow: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250 },
+  transformer: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250, weightDecay: 0.01 },
+  bow: { steps: 5_000, lr: 5e-4, decayStep: 0, evalEvery: 250, weightDecay: 0.01 },
 };
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
@@ -237,6 +237,9 @@ function readConfig(): RunConfig {
     embedDim: num('embedDim', true, 1, 128),
     hidden: readHidden(),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
+    layers: num('layers', true, 1, 12),
+    heads: num('heads', true, 1, 16),
+    embed: num('embed', true, 1, 256),
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
@@ -344,6 +347,7 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('lr').value = String(d.lr);
   $<HTMLInputElement>('decayStep').value = String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
+  $<HTMLInputElement>('weightDecay').value = String(d.weightDecay ?? 0);
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));

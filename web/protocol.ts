@@ -26,6 +26,12 @@ export interface RunConfig {
   hidden: number[];
   /** mlp: BatchNorm after the hidden pre-activation. */
   batchNorm: boolean;
+  /** transformer: blocks (n_layer). */
+  layers: number;
+  /** transformer: attention heads (n_head; divides embed). */
+  heads: number;
+  /** transformer, bow: channels (n_embd). */
+  embed: number;
   steps: number;
   batchSize: number;
   lr: number;

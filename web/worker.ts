@@ -92,6 +92,7 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
   const settings: ModelSettings = {
     n: config.order, smoothing: config.smoothing, regularization: config.regularization, blockSize: config.blockSize,
     embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm,
+    layers: config.layers, heads: config.heads, embed: config.embed, embed2: config.embed,
   };
   const backend = entry.training ? await createBackend('wasm') : undefined;
   const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train, allWords: words });
