@@ -126,6 +126,31 @@ export function attentionBackward(
   }
 }
 
+/** The attention of position n − 1 over positions 0..n−1 of each example's cache qkv [B×T×3D] into out [B×D]. */
+export function attentionStep(out: usize, scratch: usize, qkv: usize, B: i32, T: i32, D: i32, N: i32, n: i32): void {
+  const hs = D / N;
+  const m = min(n, T);
+  const scale: f32 = 1 / Mathf.sqrt(<f32>hs);
+  const row3 = <usize>(3 * D) << 2, rowD = <usize>D << 2;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < N; h++) {
+      const q0 = qkv + <usize>b * T * row3 + (<usize>(h * hs) << 2);
+      const q = q0 + <usize>(m - 1) * row3;
+      for (let s = 0; s < m; s++) store<f32>(scratch + (<usize>s << 2), dot(q, q0 + <usize>s * row3 + rowD, hs) * scale);
+      softmaxRow(scratch, m - 1, m);
+      const o = out + <usize>b * rowD + (<usize>(h * hs) << 2);
+      for (let i = 0; i < hs; i += 4) {
+        const r = min(hs - i, 4), io = <usize>i << 2;
+        let acc = f32x4.splat(0);
+        for (let s = 0; s < m; s++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(scratch + (<usize>s << 2))), loadPartial(q0 + 2 * rowD + <usize>s * row3 + io, r)));
+        }
+        storePartial(o + io, acc, r);
+      }
+    }
+  }
+}
+
 /** y[b, t] = (Σ_{s ≤ t} x[b, s]) / (t + 1) over [B×T×D], four channels at a time down the positions. */
 export function causalMeanForward(y: usize, x: usize, B: i32, T: i32, D: i32): void {
   const rowD = <usize>D << 2;

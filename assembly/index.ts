@@ -10,7 +10,7 @@ export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
 // transformer (issue 15)
 export { layerNormForward, layerNormBackward, geluForward, geluBackward } from './layernorm';
-export { attentionForward, attentionBackward, causalMeanForward, causalMeanBackward } from './attention';
+export { attentionForward, attentionBackward, attentionStep, causalMeanForward, causalMeanBackward } from './attention';
 
 /** First free byte past the module's static data: the TypeScript arena starts here. */
 export function heapBase(): usize {

@@ -143,6 +143,24 @@ describe.each(BACKEND_NAMES)('%s backend: transformer kernels', (name) => {
     },
   );
 
+  it.each([[1, 1, 4, 1, 1], [3, 7, 20, 4, 1], [3, 7, 20, 4, 5], [2, 16, 64, 4, 16], [2, 9, 15, 3, 9]])(
+    'attentionStep B=%i T=%i D=%i heads=%i n=%i: the row n − 1 of the naive attention over the first n positions',
+    (B, T, D, N, n) => {
+      scoped(be, () => {
+        const rng = new TestRng(B * 7 + T * 3 + n);
+        const qkv = rng.normals(3 * B * T * D, 1);
+        const out = makeOut(be, B * D), scratch = makeOut(be, T);
+        be.attentionStep(out.ptr, scratch.ptr, putF32(be, qkv), B, T, D, N, n);
+        const expected = new Float64Array(B * D);
+        for (let b = 0; b < B; b++) {
+          const first = attentionRef(qkv.subarray(b * T * 3 * D, (b * T + n) * 3 * D), 1, n, D, N);
+          expected.set(first.subarray((n - 1) * D, n * D), b * D);
+        }
+        expectClose(readOut(be, out), expected, 1e-5, 'attentionStep', 1e-6);
+      });
+    },
+  );
+
   it('attention is causal: a change at position t leaves every output before t bit-identical', () => {
     scoped(be, () => {
       const B = 2, T = 16, D = 64, N = 4;

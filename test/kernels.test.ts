@@ -192,6 +192,11 @@ function cases(): Case[] {
       be.attentionBackward(dqkv, putF32(be, new Float32Array(T)), putF32(be, rng.floats(B * T * D)), qkv, att, B, T, D, H);
       return [readF32(be, dqkv, 3 * B * T * D)];
     });
+    add('attentionStep', `${B}×${T}×${D}/${H}`, (be, rng) => {
+      const out = putF32(be, new Float32Array(B * D));
+      be.attentionStep(out, putF32(be, new Float32Array(T)), putF32(be, rng.normals(3 * B * T * D, 1)), B, T, D, H, Math.max(1, T - 2));
+      return [readF32(be, out, B * D)];
+    });
     add('causalMeanForward', `${B}×${T}×${D}`, (be, rng) => {
       const y = putF32(be, new Float32Array(B * T * D));
       be.causalMeanForward(y, putF32(be, rng.floats(B * T * D)), B, T, D);

@@ -56,6 +56,22 @@ describe('Transformer and BoW models', () => {
     }
   });
 
+  it.each(['wasm', 'js'] as const)('%s: sampling with the key/value cache gives the words of the full forward (O(T²)) sampling', async (backend) => {
+    const T = Math.max(...words.map((w) => w.length)) + 1;
+    const m = await Transformer.create({ vocab, blockSize: T, layers: 2, heads: 2, embed: 16, seed: 11, backend });
+    const s = buildSequences(words, vocab, T);
+    for (let step = 0; step < 30; step++) {
+      const o = ((step * 8) % (s.count - 8)) * T;
+      m.trainStep(s.X.subarray(o, o + 8 * T), s.Y.subarray(o, o + 8 * T), 1e-2);
+    }
+    const full = Object.getPrototypeOf(Transformer.prototype) as { sample: Transformer['sample'] };
+    for (const options of [{ count: 40, seed: 1 }, { count: 12, seed: 2, prefix: 'ma', temperature: 0.7 }, { count: 1, seed: 3, prefix: 'a' }]) {
+      const cached = m.sample(options);
+      expect(cached).toEqual(full.sample.call(m, options));
+      expect(new Set(cached.map((w) => w.length)).size).toBeGreaterThan(options.count > 10 ? 2 : 0); // words finish at different steps
+    }
+  });
+
   it('bad input: heads not dividing embed, a word longer than the model at eval, a prefix longer than T − 1 at sampling', async () => {
     await expect(Transformer.create({ vocab: letters, blockSize: 8, heads: 3, embed: 64 })).rejects.toThrow(/n_embd.*64.*not divisible.*n_head.*3/);
     await expect(Transformer.create({ vocab: letters, blockSize: 1 })).rejects.toThrow(/blockSize.*>= 2, got 1/);

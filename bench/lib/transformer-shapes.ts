@@ -23,6 +23,8 @@ export function transformerShapes(kernel: KernelName): [string, Partial<Sizes>][
     case 'causalMeanForward':
     case 'causalMeanBackward':
       return [[`${B}x${T}x${C}`, { B, T, D: C }]];
+    case 'attentionStep':
+      return [[`${B}x${T}x${C}/${H} at ${T}`, { B, T, D: C, N: H, n: T }]];
     default:
       return undefined;
   }
@@ -48,6 +50,7 @@ export function transformerFlops(kernel: KernelName, s: Partial<Sizes>): number 
     }
     case 'causalMeanForward':
     case 'causalMeanBackward': return 2 * s.B! * s.T! * s.D!;
+    case 'attentionStep': return s.B! * s.N! * s.n! * (4 * (s.D! / s.N!) + 4);
     default: return undefined;
   }
 }

@@ -11,7 +11,7 @@ const GELU_C = 0.044715;
  */
 export function createJsTransformer(
   arena: Arena,
-): Pick<Kernels, 'layerNormForward' | 'layerNormBackward' | 'geluForward' | 'geluBackward' | 'attentionForward' | 'attentionBackward' | 'causalMeanForward' | 'causalMeanBackward'> {
+): Pick<Kernels, 'layerNormForward' | 'layerNormBackward' | 'geluForward' | 'geluBackward' | 'attentionForward' | 'attentionBackward' | 'attentionStep' | 'causalMeanForward' | 'causalMeanBackward'> {
   // float64 accumulators grown on demand, so a step's thousands of calls do not allocate
   let scratch = new Float64Array(0);
   function f64(n: number): Float64Array {
@@ -153,6 +153,32 @@ export function createJsTransformer(
     }
   }
 
+  function attentionStep(out: Ptr, scratch: Ptr, qkv: Ptr, B: number, T: number, D: number, N: number, n: number): void {
+    const F = arena.F32;
+    const O = out >>> 2, S = scratch >>> 2, Q = qkv >>> 2;
+    const hs = D / N, scale = 1 / Math.sqrt(hs), m = Math.min(n, T);
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < N; h++) {
+        const base = Q + b * T * 3 * D + h * hs;
+        const q = base + (m - 1) * 3 * D;
+        let max = -Infinity;
+        for (let t = 0; t < m; t++) {
+          let dot = 0;
+          for (let i = 0; i < hs; i++) dot += F[q + i]! * F[base + t * 3 * D + D + i]!;
+          F[S + t] = dot * scale;
+          max = Math.max(max, F[S + t]!);
+        }
+        let sum = 0;
+        for (let t = 0; t < m; t++) sum += F[S + t] = Math.exp(F[S + t]! - max);
+        for (let i = 0; i < hs; i++) {
+          let acc = 0;
+          for (let t = 0; t < m; t++) acc += (F[S + t]! / sum) * F[base + t * 3 * D + 2 * D + i]!;
+          F[O + b * D + h * hs + i] = acc;
+        }
+      }
+    }
+  }
+
   function causalMeanForward(y: Ptr, x: Ptr, B: number, T: number, D: number): void {
     const F = arena.F32;
     const sum = f64(D);
@@ -184,7 +210,7 @@ export function createJsTransformer(
   }
 
   return {
-    layerNormForward, layerNormBackward, geluForward, geluBackward, attentionForward, attentionBackward,
+    layerNormForward, layerNormBackward, geluForward, geluBackward, attentionForward, attentionBackward, attentionStep,
     causalMeanForward, causalMeanBackward,
   };
 }

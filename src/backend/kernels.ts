@@ -293,6 +293,18 @@ export const KERNEL_TABLE = {
     ],
     returns: 'void',
   },
+  /**
+   * One query per example against a key/value cache (sampling): qkv [B×T×3D] holds the q, k, v rows of positions
+   * 0..n−1 of each example (rows n..T−1 are not read); out [B×D] = the attention of position n − 1 over positions
+   * 0..n−1, as {@link attentionForward} computes that row. `scratch` holds T floats (the scores); n ≤ T.
+   */
+  attentionStep: {
+    args: [
+      f32('out', (s) => s.B * s.D), f32('scratch', (s) => s.T), f32('qkv', (s) => 3 * s.B * s.T * s.D),
+      size('B'), size('T'), size('D'), size('N'), size('n'),
+    ],
+    returns: 'void',
+  },
   /** makemore.py's causal bag of words: y[b, t] = mean of x[b, 0..t] over [B×T×D] (y must not alias x). */
   causalMeanForward: {
     args: [f32('y', BTD), f32('x', BTD), size('B'), size('T'), size('D')],

@@ -11,7 +11,8 @@ import {
   type Named, type OptimizerSpec,
 } from '../nn/index.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
-import type { ModelState } from './model.ts';
+import { KvSampler } from './kv-cache.ts';
+import type { ModelState, SampleOptions } from './model.ts';
 import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
 import { checkSequenceConfig } from './sequence-config.ts';
 
@@ -78,6 +79,28 @@ export class Transformer extends SequenceModel<TransformerConfig> {
   private constructor(vocab: Vocabulary, config: TransformerConfig, backend: Awaited<ReturnType<typeof resolveBackend>>) {
     super('Transformer', vocab, config, backend, layers(vocab.size, config));
     this.net.setOptimizer(MAKEMORE_ADAMW); // a loaded model then takes its saved optimizer
+  }
+
+  private kv: KvSampler | null = null;
+
+  /** New words, sampled with a key/value cache: each character costs one position's work (see kv-cache.ts). */
+  override sample(options: SampleOptions = {}): string[] {
+    const { blockSize: T, embed: C, layers, heads } = this.config;
+    const count = options?.count ?? 10;
+    if (!Number.isInteger(count) || count < 1) return super.sample(options); // its checks name a bad count
+    this.kv = new KvSampler(this.net, { V: this.vocab.size, T, C, layers, heads }, count);
+    try {
+      return super.sample(options);
+    } finally {
+      this.kv.free();
+      this.kv = null;
+    }
+  }
+
+  /** The next-character logits through the cache of the sampling in progress (the full forward outside one). */
+  protected override nextScores(contexts: Int32Array, B: number, out: Float64Array): void {
+    if (this.kv) this.kv.next(contexts, B, out);
+    else super.nextScores(contexts, B, out);
   }
 
   /** A new, initialized model (see the class comment). */
