@@ -91,7 +91,14 @@ export async function defaultWasmBytes() {
 /** The kernels from kernels.wasm beside this bundle. Pass { wasm } to createBackend to load them from elsewhere. */
 export async function defaultWasmBytes() {
   const url = new URL('./kernels.wasm', import.meta.url);
-  const response = await fetch(url);
+  // Node's fetch cannot read file: URLs ("fetch failed" would say nothing): say what to pass instead
+  if (url.protocol === 'file:') throw new Error('makemore-wasm/nowasm: this bundle does not carry the WebAssembly kernels and cannot fetch ' + url.href + "; pass the wasm bytes: createBackend('wasm', { wasm: readFileSync(kernelsPath) }) and give that backend to the models, or import 'makemore-wasm', which has them inlined");
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error('wasm backend: fetching ' + url.href + ' failed (' + (error && error.message) + "); pass { wasm } to createBackend('wasm', { wasm }) to load the kernels from elsewhere");
+  }
   if (!response.ok) throw new Error('wasm backend: fetching ' + url.href + ' failed: HTTP ' + response.status + "; pass { wasm } to createBackend('wasm', { wasm }) to load the kernels from elsewhere");
   return new Uint8Array(await response.arrayBuffer());
 }`,

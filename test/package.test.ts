@@ -30,4 +30,15 @@ describe('the package as a plain-Node user imports it', () => {
     expect(got.loss).toBe(r.history.at(-1)!.trainLoss);
     expect(got.samples).toEqual(model.sample({ count: 3, seed: 2 }));
   }, 30_000);
+
+  it('makemore-wasm/nowasm in Node without { wasm } says that the kernels must be passed as bytes', () => {
+    const script = `
+      import { MLP, Vocabulary } from 'makemore-wasm/nowasm';
+      try { await MLP.create({ vocab: Vocabulary.fromWords(['ab']) }); console.log('created'); }
+      catch (e) { console.log(e.message); }
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/^makemore-wasm\/nowasm: this bundle does not carry the WebAssembly kernels .*; pass the wasm bytes: createBackend\('wasm', \{ wasm: readFileSync\(kernelsPath\) \}\)/);
+    expect(out).not.toMatch(/fetch failed/);
+  }, 30_000);
 });

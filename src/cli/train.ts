@@ -15,7 +15,8 @@ import { NGramModel } from '../models/ngram.ts';
 import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type FlagSpec, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
-import { loadWords } from './data.ts';
+import { loadWords, tooFewWordsMessage } from './data.ts';
+import { checkDevLoss, checkFinalLosses } from './divergence.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
 
 const backendFlag: FlagSpec = {
@@ -186,7 +187,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   }
   const splits = splitWords(words, { seed, fractions: split });
   if (splits.train.length === 0) {
-    throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
+    throw new UsageError(tooFewWordsMessage(source, words.length, split), 'train');
   }
   if (kind === 'mlp') {
     // checked before anything is printed: a usage error leaves stdout empty
@@ -217,6 +218,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   let interrupted = false;
   let bestState: ModelState | undefined;
   let bestDev: number | undefined;
+  let lastLr = Number.NaN; // the learning rate of the last step, for the divergence message of a final loss
 
   if (kind === 'ngram') {
     const n = flag<number>(parsed, 'n', 2);
@@ -289,6 +291,8 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
           const elapsed = (performance.now() - trainStart) / 1000;
           const stepsPerSecond = elapsed > 0 ? p.step / elapsed : p.stepsPerSecond;
           reporter.progress({ step: p.step, steps, loss: p.trainLoss, devLoss: p.devLoss, stepsPerSecond });
+          lastLr = p.lr;
+          checkDevLoss(p.devLoss, p.step, p.lr, out); // a non-finite dev loss is divergence too: stop, exit 1
           if (p.devLoss !== undefined && Number.isFinite(p.devLoss) && (bestDev === undefined || p.devLoss < bestDev)) {
             bestDev = p.devLoss;
             bestState = model.toJSON();
@@ -301,7 +305,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       });
     } catch (error) {
       if (error instanceof TrainingDivergedError) {
-        throw new Error(`${error.message.replace(/^train: /, '')} (see --lr)`);
+        throw new Error(`${error.message.replace(/^train: /, '')} (see --lr)${out === undefined ? '' : `; '${out}' was not written`}`);
       }
       throw error;
     } finally {
@@ -348,6 +352,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
 
   const lossOf = (list: string[]): number | null => (list.length > 0 ? model.nll(list) : null);
   const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
+  checkFinalLosses(losses, kind, lastLr, out); // before anything is printed or written: a non-finite loss is a failure
   training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
   reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
   const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
