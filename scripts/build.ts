@@ -3,6 +3,8 @@
  *
  * - `dist/makemore.js`: the library as one ESM file with the WebAssembly kernels inlined (gzip + base64), so a plain
  *   `<script type="module">` import works with no server configuration.
+ * - `dist/makemore.node.js`: the Node entry (`makemore-wasm` under Node, `makemore-wasm/node`): the library bundle plus
+ *   `saveModelFile` / `loadModelFile` (they need `node:fs`).
  * - `dist/makemore.nowasm.js` + `dist/kernels.wasm`: the same library without the inlined bytes; by default it fetches
  *   `kernels.wasm` next to itself, or takes bytes / a URL / a compiled module via `createBackend('wasm', { wasm })`.
  * - `dist/demo/main.js`, `dist/demo/worker.js`: the demo page (`web/`); the worker imports `../makemore.js`, so the demo
@@ -209,6 +211,14 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
       plugins: [wasmBytesPlugin(mode), namesStub, nodeStub],
     });
   await Promise.all([library('makemore.js', 'inline'), library('makemore.nowasm.js', 'url')]);
+  // the Node entry: the same library plus the file helpers (atomic, checksummed model files); node: stays external
+  await esbuild.build({
+    ...common,
+    platform: 'node',
+    entryPoints: [join(ROOT, 'src', 'node.ts')],
+    outfile: join(outdir, 'makemore.node.js'),
+    plugins: [wasmBytesPlugin('inline'), namesStub],
+  });
   await esbuild.build({
     ...common,
     stdin: { contents: await namesModule(), loader: 'js', sourcefile: 'names.js' },
@@ -235,7 +245,7 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     rewriteDeclarationImports(join(outdir, 'types'));
   }
 
-  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm', 'names.js'].map((file) => {
+  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm', 'names.js', 'makemore.node.js'].map((file) => {
     const data = readFileSync(join(outdir, file));
     return { file: relative(ROOT, join(outdir, file)), bytes: statSync(join(outdir, file)).size, gzipBytes: gzipSync(data, { level: 9 }).length };
   });

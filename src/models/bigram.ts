@@ -10,6 +10,7 @@ import { Rng } from '../rng.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
+import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 
 /** Options for {@link NeuralBigram.create}. */
@@ -338,6 +339,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** The model saved by {@link NeuralBigram.toJSON}, on the given backend (default 'wasm'). */
   static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<NeuralBigram> {
+    rejectModelFile(state, 'NeuralBigram.fromJSON'); // issue 10: a whole model file gets a pointer to modelFromJSON
     if (!state || state.kind !== 'bigram') throw new Error(`NeuralBigram.fromJSON: expected kind 'bigram', got ${JSON.stringify(state?.kind)}`);
     const vocab = Vocabulary.fromChars(state.vocab);
     const W = decodeTensor(state.tensors?.W, 'W', [vocab.size, vocab.size]);

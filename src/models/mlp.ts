@@ -11,6 +11,7 @@ import { resolveBackend, type BackendOption } from './backend-option.ts';
 import { BatchNorm1d, Embedding, Linear, tanhBackward, tanhForward, type TensorSlot } from './layers.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
+import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 
 /** Options for {@link MLP.create}. */
@@ -397,6 +398,7 @@ export class MLP implements LanguageModel {
 
   /** The model saved by {@link MLP.toJSON}, on the given backend (default 'wasm'), in eval mode. */
   static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<MLP> {
+    rejectModelFile(state, 'MLP.fromJSON'); // issue 10: a whole model file gets a pointer to modelFromJSON
     if (!state || state.kind !== 'mlp') throw new Error(`MLP.fromJSON: expected kind 'mlp', got ${JSON.stringify(state?.kind)}`);
     const vocab = Vocabulary.fromChars(state.vocab);
     const config = checkConfig((state.config ?? {}) as Partial<MLPConfig>, 'MLP.fromJSON: config');
