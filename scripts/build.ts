@@ -10,6 +10,7 @@
  * - `dist/demo/main.js`, `dist/demo/worker.js`: the demo page (`web/`); the worker imports `../makemore.js`, so the demo
  *   runs the very bundle users get.
  * - `dist/types/`: `.d.ts` declarations (tsc, declarations only).
+ * - a `.map` source map beside every script; names are kept through minification (esbuild `keepNames`).
  *
  * The wasm itself comes from `npm run asbuild` (`build/kernels.wasm`); this script runs it when the file is missing.
  */
@@ -198,7 +199,10 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     platform: 'browser',
     target: 'es2022',
     minify,
-    sourcemap: false,
+    // readable errors from the minified bundles: class and function names survive (console.log shows `Vocabulary {…}`,
+    // stack traces name our functions), and a source map beside each file leads back to src/
+    keepNames: true,
+    sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: ROOT,
@@ -223,6 +227,7 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     ...common,
     stdin: { contents: await namesModule(), loader: 'js', sourcefile: 'names.js' },
     outfile: join(outdir, 'names.js'),
+    sourcemap: false, // its one source is the data itself: a map would only repeat the names
   });
   writeFileSync(join(outdir, 'kernels.wasm'), readFileSync(WASM_FILE));
 
