@@ -6,22 +6,24 @@
  * For tests and the curious, `window.makemoreDemo` holds the last run's exact results (see {@link DemoState}).
  */
 import { defaultNames } from '../src/data/default-names.ts';
+import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
+import { checkWordList, LIMITS_TEXT, MAX_TEXT_CHARS, tooLargeMessage } from './word-list.ts';
 
 /** Larger files are refused before reading: the demo trains in a browser tab, not on a corpus. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Pasted or uploaded lists with more words than this are refused (names.txt has 32,033). */
-export const MAX_WORDS = 250_000;
+export const MAX_FILE_BYTES = MAX_TEXT_CHARS;
+/** The word list is checked this long after the last keystroke. */
+const CHECK_DELAY_MS = 250;
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
 /** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
-const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number; evalEvery: number }> = {
-  ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
-  bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number | null; evalEvery: number }> = {
+  ngram: { steps: 1, lr: 0.1, decayStep: null, evalEvery: 1 },
+  bigram: { steps: 300, lr: 50, decayStep: null, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
 };
 
@@ -31,10 +33,12 @@ export interface DemoState {
   status: 'idle' | 'training' | 'stopped' | 'done' | 'error';
   config: RunConfig | null;
   step: number;
-  /** Every step's minibatch loss (full-batch loss for the neural bigram), in order. */
+  /** Every step's minibatch loss (the neural bigram: its full-batch NLL, without the λ·mean(W²) penalty), in order. */
   losses: number[];
   trainLoss: number;
   devLoss: number;
+  /** The n-gram model's test NLL (trained models: NaN; their test split is not evaluated here). */
+  testLoss: number;
   stepsPerSecond: number;
   samples: string[];
   sampleSeed: number;
@@ -72,6 +76,9 @@ const ui = {
   figTrain: $('fig-train'),
   figDev: $('fig-dev'),
   figSpeed: $('fig-speed'),
+  nllTrain: $('nll-train'),
+  nllDev: $('nll-dev'),
+  nllTest: $('nll-test'),
 };
 const sources = Array.from(document.querySelectorAll<HTMLInputElement>('input[name=source]'));
 
@@ -82,6 +89,7 @@ const state: DemoState = {
   losses: [],
   trainLoss: Number.NaN,
   devLoss: Number.NaN,
+  testLoss: Number.NaN,
   stepsPerSecond: 0,
   samples: [],
   sampleSeed: 0,
@@ -122,10 +130,16 @@ function setRunStatus(status: DemoState['status']): void {
   ui.kind.disabled = status === 'training';
 }
 
-function fail(message: string): void {
+/** A failed run; a problem with the word list is shown in the Words panel, anything else under Train. */
+function fail(message: string, about: 'words' | 'run' = 'run'): void {
   state.error = message;
   setRunStatus('error');
-  setStatus(ui.trainStatus, message, 'error');
+  if (about === 'words') {
+    setStatus(ui.dataStatus, message, 'error');
+    setStatus(ui.trainStatus, '');
+  } else {
+    setStatus(ui.trainStatus, message, 'error');
+  }
 }
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '–');
@@ -138,6 +152,10 @@ function showFigures(): void {
   // the exact values, for anyone (or any test) that wants to compare digits
   ui.figTrain.dataset.exact = String(state.trainLoss);
   ui.figDev.dataset.exact = String(state.devLoss);
+  // the n-gram model is counted, not trained: its result is the NLL of each split
+  ui.nllTrain.textContent = fmt(state.trainLoss);
+  ui.nllDev.textContent = fmt(state.devLoss);
+  ui.nllTest.textContent = fmt(state.testLoss);
 }
 
 function onMessage(msg: FromWorker): void {
@@ -175,6 +193,7 @@ function onMessage(msg: FromWorker): void {
         ...msg.words.map((w) => {
           const li = document.createElement('li');
           li.textContent = w;
+          li.title = w; // a long word wraps inside its column; the tooltip shows it whole
           return li;
         }),
       );
@@ -183,21 +202,26 @@ function onMessage(msg: FromWorker): void {
       state.step = msg.step;
       state.trainLoss = msg.trainLoss;
       state.devLoss = msg.devLoss;
+      state.testLoss = msg.testLoss;
       state.stepsPerSecond = msg.stepsPerSecond;
       showFigures();
       setRunStatus(msg.stopped ? 'stopped' : 'done');
-      setStatus(
-        ui.trainStatus,
-        msg.stopped
-          ? `Stopped at step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}. Resume continues the run.`
-          : `Done: ${msg.step.toLocaleString('en-US')} steps, dev loss ${fmt(msg.devLoss)}.`,
-        'ok',
-      );
+      setStatus(ui.trainStatus, finishedText(msg), 'ok');
       break;
     case 'error':
-      fail(msg.message);
+      fail(msg.message, msg.about);
       break;
   }
+}
+
+/** The line under Train when a run ends: steps for a trained model, the NLL of each split for counts. */
+function finishedText(msg: Extract<FromWorker, { type: 'finished' }>): string {
+  if (state.config?.kind === 'ngram') {
+    return `Counted the training words: mean NLL train ${fmt(msg.trainLoss)}, dev ${fmt(msg.devLoss)}, test ${fmt(msg.testLoss)}.`;
+  }
+  return msg.stopped
+    ? `Stopped at step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}. Resume continues the run.`
+    : `Done: ${msg.step.toLocaleString('en-US')} steps, dev loss ${fmt(msg.devLoss)}.`;
 }
 
 function showHeatmap(chars: string[], counts: number[]): void {
@@ -237,7 +261,8 @@ function readConfig(): RunConfig {
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
-    decayStep: num('decayStep', true, 0),
+    // empty: never (as the CLI without --lr-decay-at for the bigram); else the rule of the CLI's --lr-decay-at
+    decayStep: $<HTMLInputElement>('decayStep').value.trim() === '' ? null : num('decayStep', true, 0),
     weightDecay: num('weightDecay', false, 0),
     evalEvery: num('evalEvery', true, 1),
   };
@@ -254,31 +279,36 @@ function readHidden(): number[] {
   return widths;
 }
 
-/** The word list in the text area, checked for the problems a person can fix. */
-function readText(): string {
+/**
+ * Checks the word list now and shows the outcome in the Words panel (an error, or how many words it has), replacing
+ * whatever was there. Returns the text when it can be trained on.
+ */
+function checkWords(): string | null {
+  window.clearTimeout(checkTimer);
   const text = ui.words.value;
-  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) {
-    throw new Error('The word list is empty: paste one word per line, upload a text file, or pick the default names.');
+  const check = checkWordList(text);
+  if (!check.ok) {
+    setStatus(ui.dataStatus, check.message, 'error');
+    return null;
   }
-  if (lines.length > MAX_WORDS) {
-    throw new Error(`The list has ${lines.length.toLocaleString('en-US')} words; the demo takes up to ${MAX_WORDS.toLocaleString('en-US')}.`);
-  }
-  if (lines.length < 10) {
-    throw new Error(`The list has only ${lines.length} word${lines.length === 1 ? '' : 's'}: give at least 10, so that train and dev sets are not empty.`);
-  }
+  const source = sources.find((r) => r.checked)?.value === 'default' ? 'English first names (built in)' : 'words';
+  setStatus(ui.dataStatus, `${check.words.toLocaleString('en-US')} ${source}.`);
   return text;
+}
+
+let checkTimer = 0;
+/** Checks the list shortly after the last keystroke (a debounce: a long list is not scanned at every key). */
+function checkWordsSoon(): void {
+  window.clearTimeout(checkTimer);
+  checkTimer = window.setTimeout(checkWords, CHECK_DELAY_MS);
 }
 
 function onTrain(): void {
   let config: RunConfig;
-  let text: string;
-  try {
-    text = readText();
-  } catch (e) {
-    setStatus(ui.dataStatus, (e as Error).message, 'error');
-    return;
-  }
+  // a new attempt: no message of an earlier one may stay next to the new outcome
+  setStatus(ui.trainStatus, '');
+  const text = checkWords();
+  if (text === null) return;
   try {
     config = readConfig();
   } catch (e) {
@@ -290,7 +320,10 @@ function onTrain(): void {
     worker.terminate();
     worker = startWorker();
   }
-  Object.assign(state, { config, step: 0, losses: [], trainLoss: Number.NaN, devLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '' });
+  Object.assign(state, {
+    config, step: 0, losses: [], trainLoss: Number.NaN, devLoss: Number.NaN, testLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '',
+  });
+  document.body.dataset.runKind = config.kind;
   state.sampleSeed = config.seed;
   ui.samples.replaceChildren();
   showFigures();
@@ -310,10 +343,11 @@ function useSource(source: 'default' | 'custom'): void {
   if (source === 'default') {
     if (ui.words.value !== defaultText) customText = ui.words.value;
     ui.words.value = defaultText;
-    setStatus(ui.dataStatus, `${defaultText.split('\n').length.toLocaleString('en-US')} English first names (built in).`);
+    checkWords();
   } else {
     ui.words.value = customText;
-    setStatus(ui.dataStatus, customText ? '' : 'Paste one word per line, or upload a text file.');
+    if (customText) checkWords();
+    else setStatus(ui.dataStatus, 'Paste one word per line, or upload a text file.');
   }
 }
 
@@ -329,8 +363,24 @@ async function onFile(): Promise<void> {
   const text = await file.text();
   customText = text;
   useSource('custom');
-  const n = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').length;
-  setStatus(ui.dataStatus, n === 0 ? `'${file.name}' has no words.` : `Loaded '${file.name}': ${n.toLocaleString('en-US')} words.`, n === 0 ? 'error' : 'ok');
+  const check = checkWordList(text);
+  if (check.ok) setStatus(ui.dataStatus, `Loaded '${file.name}': ${check.words.toLocaleString('en-US')} words.`, 'ok');
+  else setStatus(ui.dataStatus, `'${file.name}': ${check.message}`, 'error');
+}
+
+/**
+ * A paste that would make the list larger than the limit is refused before the browser inserts it: a 50 MB paste
+ * would otherwise freeze the tab laying out the text area. The length alone decides; nothing is scanned.
+ */
+function onPaste(event: ClipboardEvent): void {
+  const pasted = event.clipboardData?.getData('text/plain') ?? '';
+  const { selectionStart, selectionEnd, value } = ui.words;
+  const after = value.length - (selectionEnd - selectionStart) + pasted.length;
+  if (after > MAX_TEXT_CHARS) {
+    event.preventDefault();
+    window.clearTimeout(checkTimer);
+    setStatus(ui.dataStatus, tooLargeMessage(after, 'The list with this paste'), 'error');
+  }
 }
 
 ui.kind.addEventListener('change', () => {
@@ -339,7 +389,7 @@ ui.kind.addEventListener('change', () => {
   const d = KIND_DEFAULTS[kind];
   $<HTMLInputElement>('steps').value = String(d.steps);
   $<HTMLInputElement>('lr').value = String(d.lr);
-  $<HTMLInputElement>('decayStep').value = String(d.decayStep);
+  $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
 });
 ui.train.addEventListener('click', onTrain);
@@ -358,7 +408,11 @@ ui.words.addEventListener('input', () => {
     customText = ui.words.value;
     for (const r of sources) r.checked = r.value === 'custom';
   }
+  checkWordsSoon();
 });
+ui.words.addEventListener('paste', onPaste);
+$('lr-rule').textContent = `Learning rate: ${LR_DECAY_RULE}.`;
+$('limits').textContent = LIMITS_TEXT; // the limits the checks apply, stated where the list is entered
 for (const r of sources) r.addEventListener('change', () => useSource(r.value as 'default' | 'custom'));
 ui.file.addEventListener('change', () => void onFile());
 

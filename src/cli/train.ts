@@ -12,11 +12,13 @@ import { NeuralBigram } from '../models/bigram.ts';
 import { MLP } from '../models/mlp.ts';
 import type { LanguageModel, ModelKind, ModelState } from '../models/model.ts';
 import { NGramModel } from '../models/ngram.ts';
+import { LR_DECAY_RULE, stepDecay } from '../lr-schedule.ts';
 import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type FlagSpec, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
 import { loadWords, tooFewWordsMessage } from './data.ts';
 import { checkDevLoss, checkFinalLosses } from './divergence.ts';
+import { trainCurveLoss } from './train-curve.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
 
 const backendFlag: FlagSpec = {
@@ -45,7 +47,7 @@ const flags: FlagSpec[] = [
     type: 'int',
     min: 0,
     arg: 'STEP',
-    help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
+    help: `the learning-rate rule with N = STEP: ${LR_DECAY_RULE}`,
     defaultText: 'steps/2 (mlp), never (bigram)',
   },
   { name: 'weight-decay', type: 'number', min: 0, arg: 'L', help: 'L2 weight decay: mlp, p −= lr·(g + L·p) on every parameter; bigram, the λ of the loss term λ·mean(W²)', defaultText: '0 (mlp), 0.01 (bigram)' },
@@ -279,18 +281,19 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
         data: { train: splits.train, dev: hasDev ? splits.dev : undefined },
         steps,
         batchSize,
-        lr: decayAt === null ? lr : (step: number) => (step < decayAt ? lr : lr / 10),
+        lr: decayAt === null ? lr : stepDecay(lr, decayAt), // the rule the demo states too (src/lr-schedule.ts)
         weightDecay: kind === 'mlp' ? weightDecay : 0,
         evalEvery,
         progressEvery: progressInterval(steps, evalEvery),
         seed,
         signal: controller.signal,
         onProgress: (p: TrainProgress) => {
-          history.push(p.devLoss === undefined ? { step: p.step, train: p.trainLoss } : { step: p.step, train: p.trainLoss, dev: p.devLoss });
+          const trainNll = trainCurveLoss(model, p); // the neural bigram's NLL, without its λ·mean(W²) term
+          history.push(p.devLoss === undefined ? { step: p.step, train: trainNll } : { step: p.step, train: trainNll, dev: p.devLoss });
           // wall-clock speed, dev evaluations and samples included, so the ETA is honest
           const elapsed = (performance.now() - trainStart) / 1000;
           const stepsPerSecond = elapsed > 0 ? p.step / elapsed : p.stepsPerSecond;
-          reporter.progress({ step: p.step, steps, loss: p.trainLoss, devLoss: p.devLoss, stepsPerSecond });
+          reporter.progress({ step: p.step, steps, loss: trainNll, devLoss: p.devLoss, stepsPerSecond });
           lastLr = p.lr;
           checkDevLoss(p.devLoss, p.step, p.lr, out); // a non-finite dev loss is divergence too: stop, exit 1
           if (p.devLoss !== undefined && Number.isFinite(p.devLoss) && (bestDev === undefined || p.devLoss < bestDev)) {

@@ -81,6 +81,8 @@ export class NeuralBigram implements LanguageModel {
   /** V×V scratch: log-softmax of W (count path). */
   private readonly logP: Ptr;
   private data: BigramData | null = null;
+  /** Mean NLL (the loss without the λ·mean(W²) penalty) of the last lossAndGradient or step: what NLL curves plot. */
+  lastNll = Number.NaN;
 
   private constructor(vocab: Vocabulary, seed: number, regularization: number, backend: Backend) {
     this.vocab = vocab;
@@ -210,6 +212,7 @@ export class NeuralBigram implements LanguageModel {
     } else {
       throw new Error(`NeuralBigram: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
     }
+    this.lastNll = loss; // issue 10: the data part alone, for curves labelled "mean NLL"
     const lambda = this.regularization;
     if (lambda > 0) {
       loss += (lambda * be.sumSquares(this.W, n)) / n;
