@@ -10,12 +10,7 @@ import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
-import { checkWordList, LIMITS_TEXT, MAX_TEXT_CHARS, tooLargeMessage } from './word-list.ts';
-
-/** Larger files are refused before reading: the demo trains in a browser tab, not on a corpus. */
-export const MAX_FILE_BYTES = MAX_TEXT_CHARS;
-/** The word list is checked this long after the last keystroke. */
-const CHECK_DELAY_MS = 250;
+import { createWordsPanel } from './words-panel.ts';
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
@@ -99,8 +94,9 @@ const state: DemoState = {
 window.makemoreDemo = state;
 
 const chart = new LossChart($('loss-chart'));
-const defaultText = defaultNames().join('\n');
-let customText = '';
+const words = createWordsPanel({
+  words: ui.words, file: ui.file, status: ui.dataStatus, sources, defaultText: defaultNames().join('\n'), setStatus,
+});
 let worker = startWorker();
 
 function startWorker(): Worker {
@@ -114,6 +110,7 @@ function post(message: ToWorker): void {
   worker.postMessage(message);
 }
 
+/** Shows a message in a status line, replacing the one before (tone: plain, error or ok). */
 function setStatus(el: HTMLElement, message: string, tone: 'info' | 'error' | 'ok' = 'info'): void {
   el.textContent = message;
   el.className = `status${tone === 'info' ? '' : ` ${tone}`}`;
@@ -279,35 +276,11 @@ function readHidden(): number[] {
   return widths;
 }
 
-/**
- * Checks the word list now and shows the outcome in the Words panel (an error, or how many words it has), replacing
- * whatever was there. Returns the text when it can be trained on.
- */
-function checkWords(): string | null {
-  window.clearTimeout(checkTimer);
-  const text = ui.words.value;
-  const check = checkWordList(text);
-  if (!check.ok) {
-    setStatus(ui.dataStatus, check.message, 'error');
-    return null;
-  }
-  const source = sources.find((r) => r.checked)?.value === 'default' ? 'English first names (built in)' : 'words';
-  setStatus(ui.dataStatus, `${check.words.toLocaleString('en-US')} ${source}.`);
-  return text;
-}
-
-let checkTimer = 0;
-/** Checks the list shortly after the last keystroke (a debounce: a long list is not scanned at every key). */
-function checkWordsSoon(): void {
-  window.clearTimeout(checkTimer);
-  checkTimer = window.setTimeout(checkWords, CHECK_DELAY_MS);
-}
-
 function onTrain(): void {
   let config: RunConfig;
   // a new attempt: no message of an earlier one may stay next to the new outcome
   setStatus(ui.trainStatus, '');
-  const text = checkWords();
+  const text = words.check();
   if (text === null) return;
   try {
     config = readConfig();
@@ -338,51 +311,6 @@ function onSample(): void {
   post({ type: 'sample', count: SAMPLE_COUNT, seed: state.sampleSeed, temperature: Number(ui.temperature.value) });
 }
 
-function useSource(source: 'default' | 'custom'): void {
-  for (const r of sources) r.checked = r.value === source;
-  if (source === 'default') {
-    if (ui.words.value !== defaultText) customText = ui.words.value;
-    ui.words.value = defaultText;
-    checkWords();
-  } else {
-    ui.words.value = customText;
-    if (customText) checkWords();
-    else setStatus(ui.dataStatus, 'Paste one word per line, or upload a text file.');
-  }
-}
-
-async function onFile(): Promise<void> {
-  const file = ui.file.files?.[0];
-  if (!file) return;
-  if (file.size > MAX_FILE_BYTES) {
-    const mb = (file.size / 1024 / 1024).toFixed(1);
-    setStatus(ui.dataStatus, `'${file.name}' is ${mb} MB; the demo accepts files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`, 'error');
-    ui.file.value = '';
-    return;
-  }
-  const text = await file.text();
-  customText = text;
-  useSource('custom');
-  const check = checkWordList(text);
-  if (check.ok) setStatus(ui.dataStatus, `Loaded '${file.name}': ${check.words.toLocaleString('en-US')} words.`, 'ok');
-  else setStatus(ui.dataStatus, `'${file.name}': ${check.message}`, 'error');
-}
-
-/**
- * A paste that would make the list larger than the limit is refused before the browser inserts it: a 50 MB paste
- * would otherwise freeze the tab laying out the text area. The length alone decides; nothing is scanned.
- */
-function onPaste(event: ClipboardEvent): void {
-  const pasted = event.clipboardData?.getData('text/plain') ?? '';
-  const { selectionStart, selectionEnd, value } = ui.words;
-  const after = value.length - (selectionEnd - selectionStart) + pasted.length;
-  if (after > MAX_TEXT_CHARS) {
-    event.preventDefault();
-    window.clearTimeout(checkTimer);
-    setStatus(ui.dataStatus, tooLargeMessage(after, 'The list with this paste'), 'error');
-  }
-}
-
 ui.kind.addEventListener('change', () => {
   const kind = ui.kind.value as Kind;
   document.body.dataset.kind = kind;
@@ -403,19 +331,8 @@ ui.temperature.addEventListener('input', () => (ui.temperatureValue.value = Numb
 ui.temperature.addEventListener('change', () => {
   if (!ui.sample.disabled) post({ type: 'sample', count: SAMPLE_COUNT, seed: state.sampleSeed, temperature: Number(ui.temperature.value) });
 });
-ui.words.addEventListener('input', () => {
-  if (sources.find((r) => r.checked)?.value === 'default' && ui.words.value !== defaultText) {
-    customText = ui.words.value;
-    for (const r of sources) r.checked = r.value === 'custom';
-  }
-  checkWordsSoon();
-});
-ui.words.addEventListener('paste', onPaste);
 $('lr-rule').textContent = `Learning rate: ${LR_DECAY_RULE}.`;
-$('limits').textContent = LIMITS_TEXT; // the limits the checks apply, stated where the list is entered
-for (const r of sources) r.addEventListener('change', () => useSource(r.value as 'default' | 'custom'));
-ui.file.addEventListener('change', () => void onFile());
 
 document.body.dataset.kind = ui.kind.value;
-useSource('default');
+words.useSource('default');
 setRunStatus('idle');

@@ -122,7 +122,7 @@ describe('demo messages', () => {
         const lines = Array.from(range.getClientRects()).map((l) => ({ left: l.left, right: l.right }));
         // the number (the list marker) is drawn inside the item's box, so the box test covers it too
         const marker = getComputedStyle(li).listStylePosition;
-        return { left: r.left, right: r.right, lines, title: li.title, text: li.textContent, marker };
+        return { left: r.left, right: r.right, lines, title: (li as HTMLElement).title, text: li.textContent, marker };
       }),
     );
     expect(boxes).toHaveLength(20);
