@@ -24,7 +24,7 @@ const KINDS: readonly ModelKind[] = ['ngram', 'bigram', 'mlp'];
 /** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
 export interface LossPoint {
   step: number;
-  /** Training loss (minibatch loss at this step). */
+  /** Training loss: mean NLL (the MLP's minibatch loss; the neural bigram's NLL without its λ·mean(W²) term). */
   train: number;
   /** Dev loss, when evaluated at this step. */
   dev?: number;
