@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { crc32, crc32Hex } from '../src/io/crc32.ts';
-import { decodeModelFile, encodeModelFile, ModelFileError } from '../src/io/model-file.ts';
+import { decodeModelFile, encodeModelFile, ModelFileError, MODEL_FILE_VERSION } from '../src/io/model-file.ts';
 import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
 import type { BackendName } from '../src/backend/index.ts';
 import { defaultNames } from '../src/data/default-names.ts';
@@ -57,7 +57,7 @@ describe('model file encode/decode', () => {
   it('round-trips the state and training record exactly', () => {
     const text = encodeModelFile(sampleState(), training);
     const file = decodeModelFile(text, 'x.json');
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(MODEL_FILE_VERSION);
     expect(file.model).toEqual(sampleState());
     expect(file.training).toEqual(training);
     const doc = JSON.parse(text);
@@ -75,7 +75,7 @@ describe('model file encode/decode', () => {
     ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /'bad\.json': is truncated/],
     ['not JSON', () => 'hello', /'bad\.json': is not valid JSON/],
     ['another format', (t) => t.replace('"makemore-wasm"', '"other"'), /not a makemore-wasm model file/],
-    ['newer version', (t) => t.replace('"version": 1', '"version": 2'), /newer makemore-wasm \(format version 2\)/],
+    ['newer version', (t) => t.replace(`"version": ${MODEL_FILE_VERSION}`, '"version": 99'), /newer makemore-wasm \(format version 99\)/],
     ['unknown kind', (t) => t.replace('"kind": "mlp"', '"kind": "transformer"'), /unknown model kind "transformer"/],
     [
       'a flipped parameter',

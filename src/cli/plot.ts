@@ -4,9 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { NeuralBigram } from '../models/bigram.ts';
-import { MLP } from '../models/mlp.ts';
-import { NGramModel } from '../models/ngram.ts';
+import { modelKind, type AnyModel } from '../models/registry.ts';
 import { bigramHeatmapSvg } from '../plot/bigram-heatmap.ts';
 import { embeddingScatterSvg } from '../plot/embedding-scatter.ts';
 import { lossCurveSvg } from '../plot/loss-curve.ts';
@@ -19,18 +17,7 @@ const flags: FlagSpec[] = [
   { name: 'out', type: 'string', arg: 'DIR', help: 'directory for the SVG files (created if needed)', defaultText: '.' },
 ];
 
-/**
- * For an n-gram model, the V×V counts of (previous, next) character pairs: the table itself for n = 2, summed over the
- * older context characters for n > 2 (which gives exactly the bigram counts, since contexts are padded with `.`).
- */
-export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
-  const V = model.vocab.size;
-  if (model.n < 2) return undefined;
-  const table = model.counts();
-  const out = new Float64Array(V * V);
-  for (let k = 0; k < table.length; k++) out[k % (V * V)] += table[k];
-  return out;
-}
+export { bigramCountsOf } from '../models/registry.ts';
 
 /** The `plot` command. */
 export const plotCommand: Command = {
@@ -62,16 +49,10 @@ export const plotCommand: Command = {
     const label = `${file.model.kind} model '${modelPath}'`;
     const history = file.training.history ?? [];
     if (history.length > 0) write('loss.svg', lossCurveSvg(history, { title: `Loss of the ${label}` }));
-    if (model instanceof NGramModel) {
-      const counts = bigramCountsOf(model);
-      if (counts) write('bigram.svg', bigramHeatmapSvg({ chars: model.vocab.chars, values: counts, mode: 'count' }));
-    } else if (model instanceof NeuralBigram) {
-      write('bigram.svg', bigramHeatmapSvg({ chars: model.vocab.chars, values: model.probabilities(), mode: 'probability' }));
-    } else if (model instanceof MLP) {
-      const weights = model.embedding();
-      const dim = model.config.embedDim;
-      if (dim >= 2) write('embedding.svg', embeddingScatterSvg({ chars: model.vocab.chars, weights, dim }));
-    }
+    const chars = (model as AnyModel).vocab.chars;
+    const pictures = modelKind(file.model.kind, 'plot').pictures(model as AnyModel);
+    if (pictures.heatmap) write('bigram.svg', bigramHeatmapSvg({ chars, ...pictures.heatmap }));
+    if (pictures.embedding && pictures.embedding.dim >= 2) write('embedding.svg', embeddingScatterSvg({ chars, ...pictures.embedding }));
     if (written.length === 0) context.stdout.write(`nothing to plot for the ${label}\n`);
     for (const path of written) context.stdout.write(`wrote ${path}\n`);
     return EXIT.ok;

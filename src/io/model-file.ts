@@ -12,14 +12,16 @@
  * change to parameters, vocabulary, hyper-parameters or history is caught, while re-indenting the file is not an error.
  */
 import type { ModelKind, ModelState } from '../models/model.ts';
+import { isModelKind, MODEL_KINDS } from '../models/registry.ts';
 import { crc32Hex } from './crc32.ts';
 
 /** The value of the `format` field. */
 export const MODEL_FILE_FORMAT = 'makemore-wasm';
-/** The format version this code writes, and the newest it reads. */
-export const MODEL_FILE_VERSION = 1;
-
-const KINDS: readonly ModelKind[] = ['ngram', 'bigram', 'mlp'];
+/**
+ * The format version this code writes, and the newest it reads. Version 2 added the optimizer's state to neural
+ * models (`model.optimizer`) and the position of a run (`training.resume`); version 1 files still load.
+ */
+export const MODEL_FILE_VERSION = 2;
 
 /** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
 export interface LossPoint {
@@ -44,6 +46,11 @@ export interface TrainingInfo {
   settings?: Record<string, unknown>;
   /** True when training was interrupted (Ctrl-C) and this is the best model so far. */
   interrupted?: boolean;
+  /**
+   * Where the run stands, so `makemore train --resume` continues it exactly: steps done in all, and the state of
+   * the minibatch stream (the Rng) after the last of them.
+   */
+  resume?: { step: number; batchRng: number[] };
 }
 
 /** A decoded model file. */
@@ -188,8 +195,8 @@ export function checkModelFile(doc: unknown, source: string, options: DecodeOpti
  * tensors — checked without a checksum (a bare state has none). Calls `fail` with the first problem.
  */
 export function checkModelState(model: Record<string, unknown>, fail: (problem: string) => never): void {
-  if (typeof model.kind !== 'string' || !KINDS.includes(model.kind as ModelKind)) {
-    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${KINDS.join(', ')})`);
+  if (!isModelKind(model.kind)) {
+    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${MODEL_KINDS.join(', ')})`);
   }
   if (!isObject(model.config)) fail('has no model "config" object');
   if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {
