@@ -10,6 +10,7 @@ import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
+import { readConfig } from './config-form.ts';
 import { createWordsPanel } from './words-panel.ts';
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
@@ -231,51 +232,6 @@ function showHeatmap(chars: string[], counts: number[]): void {
   ui.heatmap.innerHTML = svg.slice(svg.indexOf('<svg'));
 }
 
-function num(id: string, integer: boolean, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const input = $<HTMLInputElement>(id);
-  const label = input.closest('label')?.firstChild?.textContent?.trim() ?? id;
-  const v = Number(input.value);
-  if (input.value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-    const what = integer ? 'an integer' : 'a number';
-    throw new Error(`${label} must be ${what} from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got '${input.value}'.`);
-  }
-  return v;
-}
-
-/** The configuration in the form, checked; throws a readable message naming the field. */
-function readConfig(): RunConfig {
-  const kind = ui.kind.value as Kind;
-  return {
-    kind,
-    seed: num('seed', true, 0, 2 ** 31 - 1),
-    order: num('order', true, 1, 5),
-    smoothing: num('smoothing', false, 0),
-    regularization: num('regularization', false, 0),
-    blockSize: num('blockSize', true, 1, 16),
-    embedDim: num('embedDim', true, 1, 128),
-    hidden: readHidden(),
-    batchNorm: $<HTMLInputElement>('batchNorm').checked,
-    steps: num('steps', true, 1, 10_000_000),
-    batchSize: num('batchSize', true, 1, 4096),
-    lr: num('lr', false, 0),
-    // empty: never (as the CLI without --lr-decay-at for the bigram); else the rule of the CLI's --lr-decay-at
-    decayStep: $<HTMLInputElement>('decayStep').value.trim() === '' ? null : num('decayStep', true, 0),
-    weightDecay: num('weightDecay', false, 0),
-    evalEvery: num('evalEvery', true, 1),
-  };
-}
-
-/** Hidden layer widths: comma-separated integers ('' is no hidden layer: a linear model of the embeddings). */
-function readHidden(): number[] {
-  const raw = $<HTMLInputElement>('hidden').value.trim();
-  if (raw === '') return [];
-  const widths = raw.split(/[\s,]+/).map(Number);
-  if (widths.length > 4 || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 1024)) {
-    throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
-  }
-  return widths;
-}
-
 function onTrain(): void {
   let config: RunConfig;
   // a new attempt: no message of an earlier one may stay next to the new outcome
@@ -283,7 +239,7 @@ function onTrain(): void {
   const text = words.check();
   if (text === null) return;
   try {
-    config = readConfig();
+    config = readConfig(ui.kind.value as Kind);
   } catch (e) {
     setStatus(ui.trainStatus, (e as Error).message, 'error');
     return;
