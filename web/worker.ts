@@ -10,6 +10,7 @@ import {
   NGramModel, Rng, Vocabulary, createBackend, modelKind, readWords, splitWords, train, TrainingDivergedError,
   type AnyModel, type ModelSettings, type Trainable, type TrainProgress, type WordSplits,
 } from '../src/index.ts';
+import { checkDevLoss, divergenceMessage } from '../src/divergence.ts';
 import { stepDecay } from '../src/lr-schedule.ts';
 import { curveLoss } from '../src/models/curve-loss.ts';
 import type { FromWorker, LossPoint, RunConfig, ToWorker } from './protocol.ts';
@@ -150,6 +151,12 @@ async function fit(r: Run): Promise<void> {
       r.devLoss = p.devLoss;
       devLosses.push({ step, loss: p.devLoss });
     }
+    // a non-finite dev loss is divergence, as in the CLI: stop with its message (the progress so far is shown)
+    if (p.devLoss !== undefined && !Number.isFinite(p.devLoss)) {
+      r.done = step;
+      flush(step);
+      checkDevLoss(p.devLoss, step, p.lr, undefined, '');
+    }
     r.done = step;
     if (p.devLoss !== undefined || performance.now() - lastPost >= POST_EVERY_MS) {
       flush(step);
@@ -209,8 +216,12 @@ function sampleOf(r: Run, seed: number): string[] {
   return r.model.sample({ count: SAMPLE_COUNT, seed, temperature: r.temperature });
 }
 
+/** An error as the page shows it: a sentence; a diverged run in the words of the CLI (without its flag names). */
 function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const text = e instanceof TrainingDivergedError
+    ? divergenceMessage('the loss', e.loss, e.step, e.lr, undefined, '')
+    : e instanceof Error ? e.message : String(e);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 post({ type: 'ready' });

@@ -16,7 +16,7 @@ import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
 import { DEFAULT_SOURCE, loadWords, tooFewWordsMessage } from './data.ts';
-import { checkDevLoss, checkFinalLosses } from './divergence.ts';
+import { checkDevLoss, checkFinalLosses } from '../divergence.ts';
 import { stepDecay } from '../lr-schedule.ts';
 import { curveLoss } from '../models/curve-loss.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber } from './progress.ts';

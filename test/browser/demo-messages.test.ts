@@ -190,6 +190,31 @@ describe('demo messages', () => {
     for (let s = 0; s < 8; s++) expect(regularized[s]! - nll[s]!).toBeGreaterThan(0.05);
   }, 60_000);
 
+  it('a diverging run stops with the message of the CLI (a non-finite dev loss is divergence too)', async () => {
+    await page.selectOption('#kind', 'bigram');
+    await page.fill('#regularization', '0.01');
+    await page.fill('#steps', '300');
+    await page.fill('#lr', '1000000');
+    await page.fill('#decayStep', '');
+    await page.fill('#evalEvery', '10');
+    const state = await trainAndWait();
+    expect(state.status).toBe('error');
+    expect(await text('#train-status')).toMatch(
+      /^The dev loss became Infinity at step 10 \(learning rate 1000000\): training diverged — try a lower learning rate\.$/,
+    );
+    // with no dev evaluation before it, the training loss itself stops being finite: the same words (no 'train:'
+    // prefix of the library's message)
+    await page.fill('#evalEvery', '1000');
+    const late = await trainAndWait();
+    expect(late.status).toBe('error');
+    expect(await text('#train-status')).toMatch(
+      /^The loss became NaN at step \d+ \(learning rate 1000000\): training diverged — try a lower learning rate\.$/,
+    );
+    expect(state.step).toBe(10);
+    expect(state.losses.slice(0, 10).every(Number.isFinite)).toBe(true);
+    expect(await text('#data-status')).not.toMatch(/error|Line/);
+  }, 60_000);
+
   it('states the learning-rate rule of the CLI', async () => {
     expect(await text('#lr-rule')).toBe(`Learning rate: ${LR_DECAY_RULE}.`);
     expect(commandHelp(trainCommand).replace(/\s+/g, ' ')).toContain(LR_DECAY_RULE);
