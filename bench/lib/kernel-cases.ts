@@ -237,6 +237,8 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
   const { B, T, D, H, V, P } = PART3;
   const rowKernels = new Set<KernelName>(['softmax', 'logSoftmax', 'crossEntropyLoss', 'softmaxCrossEntropy']);
   const matmulShapes: [number, number, number][] = [[32, 30, 200], [32, 200, 27], [200, 32, 27], [128, 128, 128]];
+  // transformer (issue 15): makemore.py's Transformer at batch 32, T 16: c_attn, c_fc, mlp c_proj (B·T = 512 rows)
+  matmulShapes.push([512, 64, 192], [512, 64, 256], [512, 256, 64]);
   if (!quick) matmulShapes.push([256, 256, 256], [512, 512, 512]);
   /** The shapes to time a kernel at, with their labels, from the sizes its row takes. */
   const shapesOf = (kernel: KernelName): [string, Partial<Sizes>][] => {
