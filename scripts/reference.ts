@@ -19,7 +19,6 @@ import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
-import { sequenceReference } from './reference-sequence.ts';
 
 const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'transformer', 'bow'] as const;
 type Part = (typeof PARTS)[number];
@@ -214,6 +213,7 @@ for (const kind of ['transformer', 'bow'] as const) {
   if (!only.includes(kind)) continue;
   const seqSteps = Number(values['seq-steps']);
   if (!Number.isInteger(seqSteps) || seqSteps < 1) usage(`--seq-steps must be a positive integer, got ${values['seq-steps']}`);
+  const { sequenceReference } = await import('./reference-sequence.ts'); // loaded only when asked for
   const r = await sequenceReference(kind, { vocab, words, splits, steps: seqSteps, seed, backend });
   report(kind, r.figures, r.pass, r.line);
 }

@@ -23,6 +23,12 @@ import { NeuralBigram } from '../src/models/bigram.ts';
 import { MLP } from '../src/models/mlp.ts';
 import { Rng } from '../src/rng.ts';
 
+/** The kernels whose flops bench:kernels counts besides the matmuls (issue 15). */
+const TRANSFORMER_KERNELS = new Set([
+  'layerNormForward', 'layerNormBackward', 'geluForward', 'geluBackward', 'attentionForward', 'attentionBackward',
+  'attentionStep', 'causalMeanForward', 'causalMeanBackward',
+]);
+
 const words = defaultNames().slice(0, 300);
 const vocab = Vocabulary.fromWords(words);
 
@@ -158,7 +164,8 @@ describe('npm run bench:kernels -- --quick', () => {
       expect(typeof l.shape).toBe('string');
       expect(Number.isFinite(l.median_us) && (l.median_us as number) > 0, JSON.stringify(l)).toBe(true);
       expect(Number.isInteger(l.runs) && (l.runs as number) >= 1).toBe(true);
-      if (String(l.bench).startsWith('matmul')) expect(l.gflops).toBeGreaterThan(0);
+      // flops are counted for the matmuls and the Transformer's kernels (bench/lib/transformer-shapes.ts)
+      if (String(l.bench).startsWith('matmul') || TRANSFORMER_KERNELS.has(String(l.bench))) expect(l.gflops).toBeGreaterThan(0);
       else expect(l.gflops).toBeUndefined();
     }
     const find = (bench: string, shape: string, impl: string) =>
