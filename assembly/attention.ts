@@ -55,6 +55,34 @@ function softmaxRow(row: usize, t: i32, T: i32): void {
 }
 
 /**
+ * One query row of attentionForward for a head of 16 floats (makemore.py's 64 channels / 4 heads): q and the four
+ * output accumulators stay in registers; the same sums in the same order as the general path.
+ */
+@inline
+function forwardRow16(a: usize, q: usize, k0: usize, v0: usize, o: usize, t: i32, T: i32, row3: usize, scale: f32): void {
+  const q0 = v128.load(q), q1 = v128.load(q, 16), q2 = v128.load(q, 32), q3 = v128.load(q, 48);
+  let k = k0;
+  for (let s = 0; s <= t; s++) {
+    const d = f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.splat(0), f32x4.mul(q0, v128.load(k))), f32x4.mul(q1, v128.load(k, 16))),
+      f32x4.mul(q2, v128.load(k, 32))), f32x4.mul(q3, v128.load(k, 48)));
+    store<f32>(a + (<usize>s << 2), hsum(d) * scale);
+    k += row3;
+  }
+  softmaxRow(a, t, T);
+  let o0 = f32x4.splat(0), o1 = f32x4.splat(0), o2 = f32x4.splat(0), o3 = f32x4.splat(0);
+  let v = v0;
+  for (let s = 0; s <= t; s++) {
+    const p = f32x4.splat(load<f32>(a + (<usize>s << 2)));
+    o0 = f32x4.add(o0, f32x4.mul(p, v128.load(v)));
+    o1 = f32x4.add(o1, f32x4.mul(p, v128.load(v, 16)));
+    o2 = f32x4.add(o2, f32x4.mul(p, v128.load(v, 32)));
+    o3 = f32x4.add(o3, f32x4.mul(p, v128.load(v, 48)));
+    v += row3;
+  }
+  v128.store(o, o0); v128.store(o, o1, 16); v128.store(o, o2, 32); v128.store(o, o3, 48);
+}
+
+/**
  * out[b, t, head] = Σ_{s ≤ t} softmax_s(q_t·k_s/√hs)·v_s for every (b, head), q/k/v read from the fused projection
  * qkv [B×T×3D]; the probabilities are saved in att [B×N×T×T].
  */
@@ -70,6 +98,10 @@ export function attentionForward(out: usize, att: usize, qkv: usize, B: i32, T: 
       for (let t = 0; t < T; t++) {
         const a = att + ((<usize>((b * N + h) * T + t) * T) << 2);
         const q = q0 + <usize>t * row3;
+        if (hs == 16) {
+          forwardRow16(a, q, k0, v0, out + <usize>(b * T + t) * rowD + (<usize>(h * hs) << 2), t, T, row3, scale);
+          continue;
+        }
         for (let s = 0; s <= t; s++) store<f32>(a + (<usize>s << 2), dot(q, k0 + <usize>s * row3, hs) * scale);
         softmaxRow(a, t, T);
         // the weighted sum, four output lanes at a time over the head
@@ -85,6 +117,45 @@ export function attentionForward(out: usize, att: usize, qkv: usize, B: i32, T: 
       }
     }
   }
+}
+
+/** One query row of attentionBackward for a head of 16 floats: dout_t, q_t and dq_t in registers, same sums and order. */
+@inline
+function backwardRow16(a: usize, g: usize, q0: usize, dq0: usize, scratch: usize, t: i32, row3: usize, rowD: usize, scale: f32): void {
+  const g0 = v128.load(g), g1 = v128.load(g, 16), g2 = v128.load(g, 32), g3 = v128.load(g, 48);
+  let sum: f32 = 0;
+  let v = q0 + 2 * rowD;
+  for (let s = 0; s <= t; s++) {
+    const d = hsum(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.splat(0), f32x4.mul(g0, v128.load(v))), f32x4.mul(g1, v128.load(v, 16))),
+      f32x4.mul(g2, v128.load(v, 32))), f32x4.mul(g3, v128.load(v, 48))));
+    store<f32>(scratch + (<usize>s << 2), d);
+    sum += load<f32>(a + (<usize>s << 2)) * d;
+    v += row3;
+  }
+  const q = q0 + <usize>t * row3;
+  const x0 = v128.load(q), x1 = v128.load(q, 16), x2 = v128.load(q, 32), x3 = v128.load(q, 48);
+  let d0 = f32x4.splat(0), d1 = f32x4.splat(0), d2 = f32x4.splat(0), d3 = f32x4.splat(0);
+  for (let s = 0; s <= t; s++) {
+    const p = load<f32>(a + (<usize>s << 2));
+    const ds = f32x4.splat(p * (load<f32>(scratch + (<usize>s << 2)) - sum) * scale);
+    const pv = f32x4.splat(p);
+    const ks = <usize>s * row3 + rowD;
+    const k = q0 + ks, dk = dq0 + ks, dv = dk + rowD;
+    d0 = f32x4.add(d0, f32x4.mul(ds, v128.load(k)));
+    d1 = f32x4.add(d1, f32x4.mul(ds, v128.load(k, 16)));
+    d2 = f32x4.add(d2, f32x4.mul(ds, v128.load(k, 32)));
+    d3 = f32x4.add(d3, f32x4.mul(ds, v128.load(k, 48)));
+    v128.store(dk, f32x4.add(v128.load(dk), f32x4.mul(ds, x0)));
+    v128.store(dk, f32x4.add(v128.load(dk, 16), f32x4.mul(ds, x1)), 16);
+    v128.store(dk, f32x4.add(v128.load(dk, 32), f32x4.mul(ds, x2)), 32);
+    v128.store(dk, f32x4.add(v128.load(dk, 48), f32x4.mul(ds, x3)), 48);
+    v128.store(dv, f32x4.add(v128.load(dv), f32x4.mul(pv, g0)));
+    v128.store(dv, f32x4.add(v128.load(dv, 16), f32x4.mul(pv, g1)), 16);
+    v128.store(dv, f32x4.add(v128.load(dv, 32), f32x4.mul(pv, g2)), 32);
+    v128.store(dv, f32x4.add(v128.load(dv, 48), f32x4.mul(pv, g3)), 48);
+  }
+  const dq = dq0 + <usize>t * row3;
+  v128.store(dq, d0); v128.store(dq, d1, 16); v128.store(dq, d2, 32); v128.store(dq, d3, 48);
 }
 
 /**
@@ -106,6 +177,10 @@ export function attentionBackward(
       for (let t = 0; t < T; t++) {
         const a = att + ((<usize>((b * N + h) * T + t) * T) << 2);
         const g = dout + <usize>(b * T + t) * rowD + ho;
+        if (hs == 16) {
+          backwardRow16(a, g, q0, dq0, scratch, t, row3, rowD, scale);
+          continue;
+        }
         let sum: f32 = 0;
         for (let s = 0; s <= t; s++) {
           const d = dot(g, q0 + <usize>s * row3 + 2 * rowD, hs);
