@@ -1,6 +1,7 @@
 /**
  * makemore-wasm: character-level language models (n-gram counts, a neural bigram, an MLP with BatchNorm, makemore.py's
- * Transformer and bag of words) with a WebAssembly SIMD numeric core. This is the public entry point; everything exported here is the supported API.
+ * Transformer and bag of words) with a WebAssembly SIMD numeric core. This is the public entry point; everything
+ * exported here is the supported API.
  */
 export { Rng } from './rng.ts';
 export { readWords, splitWords, type SplitOptions, type WordSplits } from './data/words.ts';
