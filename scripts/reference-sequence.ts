@@ -22,7 +22,10 @@ const round = (x: number, d = 5): number => Number(x.toFixed(d));
 
 /** Trains one model for `steps` and reports its losses, speed and whether it meets the issue's target. */
 export async function sequenceReference(
-  kind: 'transformer' | 'bow', ctx: { vocab: Vocabulary; words: readonly string[]; splits: WordSplits; steps: number; seed: number; backend: BackendName; probeEvery?: number },
+  kind: 'transformer' | 'bow', ctx: {
+    vocab: Vocabulary; words: readonly string[]; splits: WordSplits; steps: number; seed: number; backend: BackendName;
+    probeEvery?: number; split?: string;
+  },
 ): Promise<SequenceReport> {
   const { vocab, splits, steps, seed, backend } = ctx;
   const blockSize = sequenceLength(ctx.words);
@@ -54,7 +57,7 @@ export async function sequenceReference(
   const full = steps >= 20000;
   const pass = !full || mean <= TARGET[kind];
   const figures: Record<string, unknown> = {
-    parameters: model.parameterCount, blockSize, steps, backend,
+    parameters: model.parameterCount, blockSize, steps, backend, split: ctx.split ?? 'ours', trainWords: splits.train.length,
     train: round(losses.train), dev: round(losses.dev), test: round(losses.test), devTestMean: round(mean),
     target: TARGET[kind], pytorchTest: PYTORCH[kind],
     seconds: round(trainSeconds, 1), stepsPerSecond: round(steps / trainSeconds, 1), samples: model.sample({ count: 8, seed }),

@@ -8,7 +8,8 @@
  *   npm run reference -- --only transformer,bow         # makemore.py's Transformer and BoW, 20,000 steps each
  *
  * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, transformer, bow), --steps <n> (MLP and
- * deep MLP steps, default 200000), --seq-steps <n> (Transformer and BoW steps, default 20000), --backend wasm|js
+ * deep MLP steps, default 200000), --seq-steps <n> (Transformer and BoW steps, default 20000), --seq-split ours|makemore
+ * (theirs: train on all but 1,000 shuffled words, test on those; dev = test), --backend wasm|js
  * (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
@@ -32,20 +33,21 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-let values: { only?: string; steps?: string; 'seq-steps'?: string; backend?: string; data?: string; seed?: string };
+let values: { only?: string; steps?: string; 'seq-steps'?: string; 'seq-split'?: string; backend?: string; data?: string; seed?: string };
 try {
   ({ values } = parseArgs({
     options: {
       only: { type: 'string' },
       steps: { type: 'string', default: '200000' },
       'seq-steps': { type: 'string', default: '20000' },
+      'seq-split': { type: 'string', default: 'ours' },
       backend: { type: 'string', default: 'wasm' },
       data: { type: 'string', default: DEFAULT_DATA },
       seed: { type: 'string', default: '42' },
     },
   }));
 } catch (error) {
-  usage(`${(error as Error).message} (options: --only, --steps, --seq-steps, --backend, --data, --seed)`);
+  usage(`${(error as Error).message} (options: --only, --steps, --seq-steps, --seq-split, --backend, --data, --seed)`);
 }
 const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
@@ -214,7 +216,14 @@ for (const kind of ['transformer', 'bow'] as const) {
   const seqSteps = Number(values['seq-steps']);
   if (!Number.isInteger(seqSteps) || seqSteps < 1) usage(`--seq-steps must be a positive integer, got ${values['seq-steps']}`);
   const { sequenceReference } = await import('./reference-sequence.ts'); // loaded only when asked for
-  const r = await sequenceReference(kind, { vocab, words, splits, steps: seqSteps, seed, backend });
+  const split = values['seq-split'];
+  if (split !== 'ours' && split !== 'makemore') usage(`--seq-split must be ours or makemore, got ${split}`);
+  // makemore.py's split: the test set is 1,000 shuffled words (min(1000, 10%)), the model trains on all the others
+  const seqSplits = split === 'ours' ? splits : (() => {
+    const s = splitWords(words, { seed, fractions: [1 - 1000 / words.length, 0, 1000 / words.length] });
+    return { train: s.train, dev: s.test, test: s.test };
+  })();
+  const r = await sequenceReference(kind, { vocab, words, splits: seqSplits, steps: seqSteps, seed, backend, split });
   report(kind, r.figures, r.pass, r.line);
 }
 
