@@ -16,6 +16,7 @@ import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type FlagSpec, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
 import { loadWords } from './data.ts';
+import { MAX_SAMPLE_COUNT } from './limits.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
 
 const backendFlag: FlagSpec = {
@@ -52,7 +53,7 @@ const flags: FlagSpec[] = [
   { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
   backendFlag,
-  { name: 'samples', type: 'int', min: 0, arg: 'N', help: 'how many words to sample from the trained model at the end', defaultText: '10' },
+  { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end', defaultText: '10' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
   { name: 'json', type: 'boolean', help: 'print one JSON object per line (progress, samples, summary) and nothing else' },
 ];

@@ -1,8 +1,9 @@
 /**
  * Saving and loading model files in Node: atomic writes, and read errors that name the file.
  */
-import { readFileSync } from 'node:fs';
 import type { ModelState } from '../models/model.ts';
+import { InputFileError, readInputFile } from './input-file.ts';
+import { MAX_MODEL_FILE_READ_BYTES } from './model-size.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 import {
   decodeModelFile,
@@ -31,14 +32,18 @@ export function saveModelFile(
  * @throws ModelFileError naming the file: missing, unreadable, truncated, corrupt, newer version or wrong kind
  */
 export function loadModelFile(path: string, options: DecodeOptions = {}): ModelFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readInputFile(path, MAX_MODEL_FILE_READ_BYTES);
+  } catch (error) {
+    if (error instanceof InputFileError) throw new ModelFileError(path, error.problem);
+    throw error;
+  }
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ModelFileError(path, 'does not exist');
-    if (code === 'EISDIR') throw new ModelFileError(path, 'is a directory, not a file');
-    throw new ModelFileError(path, `cannot be read (${(error as Error).message})`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ModelFileError(path, 'is not UTF-8 text: it is damaged, or not a model file');
   }
   return decodeModelFile(text, path, options);
 }
