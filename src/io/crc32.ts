@@ -1,29 +1,61 @@
 /**
  * CRC-32 (IEEE 802.3, the zlib/PNG polynomial), in plain TypeScript so model files can be checked in the browser as
  * well as in Node without an async digest API. It detects corruption (bit flips, edits, truncation), not tampering.
+ * Slice-by-8 tables: eight bytes per step, several times the speed of the byte-at-a-time loop, the same result.
  */
 
-let table: Uint32Array | undefined;
+let tables: Uint32Array[] | undefined;
 
-function crcTable(): Uint32Array {
-  if (table === undefined) {
-    table = new Uint32Array(256);
+function crcTables(): Uint32Array[] {
+  if (tables === undefined) {
+    const t0 = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
+      t0[n] = c >>> 0;
+    }
+    tables = [t0];
+    for (let k = 1; k < 8; k++) {
+      const prev = tables[k - 1]!;
+      const t = new Uint32Array(256);
+      for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 0xff]!;
+      tables.push(t);
     }
   }
-  return table;
+  return tables;
+}
+
+/** The running state of a CRC-32 before any byte. */
+export const CRC32_START = 0xffffffff;
+
+/**
+ * Feeds bytes into a running CRC-32 state (start from {@link CRC32_START}, finish with {@link crc32Finish}), so a
+ * large document can be checked piece by piece without concatenating it.
+ */
+export function crc32Update(state: number, bytes: Uint8Array): number {
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables() as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  let crc = state >>> 0;
+  const n = bytes.length;
+  let i = 0;
+  for (const end = n & ~7; i < end; i += 8) {
+    const a = (crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
+    crc =
+      t7[a & 0xff]! ^ t6[(a >>> 8) & 0xff]! ^ t5[(a >>> 16) & 0xff]! ^ t4[a >>> 24]! ^
+      t3[bytes[i + 4]!]! ^ t2[bytes[i + 5]!]! ^ t1[bytes[i + 6]!]! ^ t0[bytes[i + 7]!]!;
+  }
+  for (; i < n; i++) crc = t0[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  return crc >>> 0;
+}
+
+/** The CRC-32 value of a running state. */
+export function crc32Finish(state: number): number {
+  return (state ^ 0xffffffff) >>> 0;
 }
 
 /** CRC-32 of the bytes (or of the UTF-8 encoding of a string), as an unsigned 32-bit integer. */
 export function crc32(data: Uint8Array | string): number {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const t = crcTable();
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  return crc32Finish(crc32Update(CRC32_START, bytes));
 }
 
 /** The CRC-32 as 8 lower-case hex digits. */
