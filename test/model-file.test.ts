@@ -145,6 +145,11 @@ describe('saveModelFile / loadModelFile', () => {
     };
     expect(() => saveModelFile(path, other, training, { write: failing, chunkSize: 64 })).toThrow(/ENOSPC/);
     expect(calls).toBe(2);
+    // the message names the file the user asked for, not only the hidden temp file
+    calls = 0;
+    expect(() => saveModelFile(path, other, training, { write: failing, chunkSize: 64 })).toThrow(
+      `cannot write '${path}': no space left on device (ENOSPC)`,
+    );
     expect(readFileSync(path, 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['model.json']);
   });
@@ -178,6 +183,10 @@ describe('saveModelFile / loadModelFile', () => {
     const temps = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
     expect(temps.length).toBe(1);
     expect(readFileSync(join(dir, temps[0]), 'utf8')).toBe('x'.repeat(1000));
+    // issue 11: the next write to the same target removes the dead writer's temp file
+    writeFileAtomic(path, 'next content');
+    expect(readFileSync(path, 'utf8')).toBe('next content');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 30000);
 
   it('writeFileAtomic replaces the content', () => {
