@@ -6,7 +6,7 @@ import { ModelFileError, type ModelFile } from '../io/model-file.ts';
 import { loadModelFile } from '../io/model-file-node.ts';
 import { modelFromJSON } from '../models/load.ts';
 import type { LanguageModel } from '../models/model.ts';
-import { codePoint, excerpt } from '../data/excerpt.ts';
+import { excerpt } from '../data/excerpt.ts';
 import { UsageError } from './args.ts';
 
 /** A loaded model with its file. */
@@ -55,7 +55,7 @@ export function checkVocabulary(
     for (const ch of word) {
       if (!known.has(ch)) {
         throw new UsageError(
-          `${flag}: ${noun} ${excerpt(word)} has the character ${excerpt(ch)} (${codePoint(ch)}), which the model's ` +
+          `${flag}: ${noun} ${excerpt(word)} has the character ${excerpt(ch)}, which the model's ` +
             `vocabulary (${vocab.length} characters: ${excerpt(vocab.join(''), 60)}) does not contain`,
           command,
         );

@@ -1,23 +1,26 @@
 /**
  * `makemore train`: fit a model on a word list, show progress and samples, evaluate on train/dev/test, save it.
+ * The order is chosen so that nothing is lost: every check before any output (train-setup.ts), the model written
+ * before the final samples are drawn, and the best model so far written on an interrupt or a divergence.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { createBackend, type BackendName } from '../backend/index.ts';
-import { Vocabulary } from '../data/vocabulary.ts';
-import { splitWords, type WordSplits } from '../data/words.ts';
-import type { LossPoint, TrainingInfo } from '../io/model-file.ts';
+import { createBackend } from '../backend/index.ts';
+import type { TrainingInfo } from '../io/model-file.ts';
 import { saveModelFile } from '../io/model-file-node.ts';
 import { NeuralBigram } from '../models/bigram.ts';
 import { MLP } from '../models/mlp.ts';
-import type { LanguageModel, ModelKind, ModelState } from '../models/model.ts';
+import type { LanguageModel } from '../models/model.ts';
 import { NGramModel } from '../models/ngram.ts';
-import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type FlagSpec, type ParsedFlags } from './args.ts';
-import { EXIT, flag, type CliContext, type Command } from './command.ts';
-import { loadWords } from './data.ts';
+import { EXIT, type CliContext, type Command } from './command.ts';
+import { divergenceMessage } from './divergence.ts';
 import { MAX_SAMPLE_COUNT } from './limits.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
+import { snapshotJSON, type TrainableModel } from './snapshot.ts';
+import { divisorAtMost, trainLoop, type LoopOutcome } from './train-loop.ts';
+import { compactHistory, printSamples, progressInterval } from './train-report.ts';
+import { setupRun, type NeuralSetup, type RunSetup } from './train-setup.ts';
+
+export { compactHistory, markSamples, progressInterval } from './train-report.ts';
 
 const backendFlag: FlagSpec = {
   name: 'backend',
@@ -53,321 +56,161 @@ const flags: FlagSpec[] = [
   { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
   backendFlag,
-  { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end', defaultText: '10' },
+  { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end (after saving)', defaultText: '10' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
   { name: 'json', type: 'boolean', help: 'print one JSON object per line (progress, samples, summary) and nothing else' },
 ];
 
-/** Flags that only some model kinds use: giving one to another kind is an error rather than silently ignored. */
-const ONLY_FOR: Record<string, readonly ModelKind[]> = {
-  n: ['ngram'],
-  smoothing: ['ngram'],
-  'block-size': ['mlp'],
-  embed: ['mlp'],
-  hidden: ['mlp'],
-  'no-batchnorm': ['mlp'],
-  'batch-size': ['mlp'],
-  steps: ['bigram', 'mlp'],
-  lr: ['bigram', 'mlp'],
-  'lr-decay-at': ['bigram', 'mlp'],
-  'weight-decay': ['bigram', 'mlp'],
-  'eval-every': ['bigram', 'mlp'],
-  backend: ['bigram', 'mlp'],
-};
-
-/** The resolved settings of a training run (what the model file records). */
-interface TrainSettings {
-  kind: ModelKind;
-  data: string;
-  words: number;
-  split: [number, number, number];
-  seed: number;
-  steps?: number;
-  batchSize?: number;
-  lr?: number;
-  lrDecayAt?: number | null;
-  weightDecay?: number;
-  evalEvery?: number;
-  backend?: BackendName;
-}
-
 const TRAIN_SAMPLES = 10;
 
-/** Where each sampled word comes from: makemore.py's "in train" / "in test" / "new" marking. */
-export function markSamples(words: readonly string[], splits: WordSplits): { word: string; in: 'train' | 'dev/test' | 'new' }[] {
-  const train = new Set(splits.train);
-  const held = new Set([...splits.dev, ...splits.test]);
-  return words.map((word) => ({ word, in: train.has(word) ? 'train' : held.has(word) ? 'dev/test' : 'new' }));
-}
+/** Most steps between progress callbacks, so a run with a huge --steps still reports every few seconds. */
+const MAX_PROGRESS_EVERY = { mlp: 100, bigram: 1 } as const;
 
-function printSamples(reporter: Reporter, step: number | null, words: readonly string[], splits: WordSplits): void {
-  const marked = markSamples(words, splits);
-  reporter.event({ event: 'samples', step, samples: marked });
-  reporter.line(step === null ? `${words.length} samples from the trained model:` : `${words.length} samples at step ${step}:`);
-  for (const group of ['train', 'dev/test', 'new'] as const) {
-    const list = marked.filter((m) => m.in === group).map((m) => m.word || '(empty)');
-    if (list.length > 0) reporter.line(`  ${group === 'new' ? 'new' : `in ${group}`} (${list.length}): ${list.join(' ')}`);
-  }
-}
-
-/** Checks model-specific flags and the split. */
-function validate(parsed: ParsedFlags, kind: ModelKind): [number, number, number] {
-  for (const [name, kinds] of Object.entries(ONLY_FOR)) {
-    if (parsed.has(name) && !kinds.includes(kind)) {
-      throw new UsageError(`--${name}: applies to --model ${kinds.join(' or ')}, not to --model ${kind}`, 'train');
-    }
-  }
-  const n = flag<number>(parsed, 'n', 2);
-  if (n > 5) throw new UsageError(`--n: expected an integer from 1 to 5, got '${n}'`, 'train');
-  const split = flag<number[]>(parsed, 'split', [0.8, 0.1, 0.1]);
-  if (split.some((f) => f < 0) || Math.abs(split[0] + split[1] + split[2] - 1) > 1e-9) {
-    throw new UsageError(`--split: expected 3 fractions >= 0 that sum to 1, got '${split.join(',')}'`, 'train');
-  }
-  if (!(split[0] > 0)) throw new UsageError(`--split: the train fraction must be > 0, got '${split.join(',')}'`, 'train');
-  return split as [number, number, number];
-}
-
-/** Downsamples a long per-step loss history for the model file: bucket means of train, every dev point kept. */
-export function compactHistory(history: readonly LossPoint[], maxTrainPoints = 2000): LossPoint[] {
-  if (history.length <= maxTrainPoints) return history.map((p) => ({ ...p }));
-  const size = Math.ceil(history.length / maxTrainPoints);
-  const out: LossPoint[] = [];
-  for (let start = 0; start < history.length; start += size) {
-    const bucket = history.slice(start, start + size);
-    const finite = bucket.filter((p) => Number.isFinite(p.train));
-    const mean = finite.reduce((s, p) => s + p.train, 0) / Math.max(1, finite.length);
-    const last = bucket[bucket.length - 1];
-    const point: LossPoint = { step: last.step, train: finite.length > 0 ? mean : Number.NaN };
-    const dev = [...bucket].reverse().find((p) => p.dev !== undefined);
-    if (dev) point.dev = dev.dev;
-    out.push(point);
-  }
-  return out;
-}
-
-/** Fails before training, not after it, when --out cannot be written: creates the directory, checks access. */
-function checkOutPath(out: string): void {
+async function createModel(setup: RunSetup, neural: NeuralSetup, reporter: Reporter): Promise<TrainableModel> {
+  let backend;
   try {
-    mkdirSync(dirname(out), { recursive: true });
-    accessSync(dirname(out), constants.W_OK);
+    backend = await createBackend(neural.backend);
   } catch (error) {
-    throw new UsageError(`--out: cannot write to the directory of '${out}' (${(error as Error).message})`, 'train');
+    throw new UsageError(`--backend: cannot start the ${neural.backend} backend (${(error as Error).message})`, 'train');
   }
-  if (existsSync(out) && statSync(out).isDirectory()) {
-    throw new UsageError(`--out: '${out}' is a directory, expected a file name such as model.json`, 'train');
+  const { vocab, seed } = setup;
+  if (neural.mlp) {
+    const { hidden, blockSize, embedDim, batchNorm } = neural.mlp;
+    const mlp = await MLP.create({ vocab, blockSize, embedDim, hidden, batchNorm, seed, backend });
+    reporter.line(
+      `model: mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ` +
+        `${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${mlp.parameterCount} parameters; backend ${neural.backend}`,
+    );
+    return mlp;
   }
+  const bigram = await NeuralBigram.create({ vocab, seed, regularization: neural.weightDecay, backend });
+  reporter.line(`model: neural bigram, λ = ${neural.weightDecay}; ${bigram.parameterCount} parameters; backend ${neural.backend}; full batch`);
+  return bigram;
+}
+
+async function trainNeural(setup: RunSetup, neural: NeuralSetup, model: TrainableModel, reporter: Reporter, context: CliContext): Promise<LoopOutcome> {
+  const { steps, lr, decayAt, evalEvery } = neural;
+  const historyEvery = progressInterval(steps, evalEvery);
+  const outcome = await trainLoop(
+    model,
+    {
+      options: {
+        data: { train: setup.splits.train, dev: setup.splits.dev.length > 0 ? setup.splits.dev : undefined },
+        steps,
+        batchSize: neural.batchSize,
+        lr: decayAt === null ? lr : (step: number) => (step < decayAt ? lr : lr / 10),
+        weightDecay: setup.kind === 'mlp' ? neural.weightDecay : 0,
+        evalEvery,
+        seed: setup.seed,
+      },
+      historyEvery,
+      progressEvery: divisorAtMost(historyEvery, MAX_PROGRESS_EVERY[setup.kind as 'mlp' | 'bigram']),
+      vocabSize: setup.vocab.size,
+      onSamples: (step) => printSamples(reporter, step, model.sample({ count: TRAIN_SAMPLES, seed: setup.seed + step }), setup.splits),
+    },
+    reporter,
+    context,
+  );
+  const verb = outcome.status === 'done' ? 'trained' : 'stopped after';
+  reporter.line(`${verb} ${outcome.steps} steps in ${formatDuration(outcome.seconds)} (${(outcome.steps / Math.max(1e-9, outcome.seconds)).toFixed(0)} steps/s)`);
+  return outcome;
+}
+
+/** Ctrl-C and friends: the best model so far (by dev loss), or the current one if dev was never evaluated. */
+function finishInterrupted(setup: RunSetup, model: TrainableModel, outcome: LoopOutcome, training: TrainingInfo, reporter: Reporter): number {
+  const { out } = setup;
+  if (out !== undefined) {
+    saveModelFile(out, outcome.best ? snapshotJSON(model, outcome.best.state) : model.toJSON(), training);
+    reporter.line(
+      outcome.best
+        ? `wrote the best model so far (dev loss ${formatLoss(outcome.best.dev)} at step ${outcome.best.step}) to ${out}`
+        : `wrote the model at the interruption to ${out}`,
+    );
+  }
+  reporter.event({
+    event: 'summary', interrupted: true, train_loss: null, dev_loss: jsonNumber(outcome.best?.dev), test_loss: null,
+    steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
+  });
+  return EXIT.interrupted;
 }
 
 /**
- * Steps between progress reports: about steps/1000, and a divisor of evalEvery so that every dev evaluation falls on
- * a report (train() passes the dev loss only with the report of the step it was evaluated at).
+ * A diverged run: exit 1 with what diverged. The best model by dev loss seen before the divergence is written to
+ * --out if a dev loss was evaluated; otherwise nothing is written (the current parameters are the last finite ones
+ * of a run that is blowing up, not a model worth keeping), and the message says which.
  */
-export function progressInterval(steps: number, evalEvery: number): number {
-  const target = Math.max(1, Math.floor(steps / 1000));
-  for (let d = Math.min(target, evalEvery); d > 1; d--) if (evalEvery % d === 0) return d;
-  return 1;
+function finishDiverged(setup: RunSetup, neural: NeuralSetup, model: TrainableModel, outcome: LoopOutcome, training: TrainingInfo, context: CliContext): number {
+  const at = outcome.divergedAt!;
+  const lr = neural.decayAt !== null && at.step - 1 >= neural.decayAt ? neural.lr / 10 : neural.lr;
+  const lines = [divergenceMessage(at.step, at.loss, setup.vocab.size, { kind: setup.kind, lr, weightDecay: neural.weightDecay, vocabSize: setup.vocab.size })];
+  const { out, best } = { out: setup.out, best: outcome.best };
+  if (out !== undefined && best) {
+    saveModelFile(out, snapshotJSON(model, best.state), { ...training, diverged: true });
+    lines.push(`wrote the best model seen before the divergence (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`);
+  } else if (out !== undefined) {
+    lines.push(`nothing was written to ${out}: no dev loss was evaluated before the divergence`);
+  }
+  for (const line of lines) context.stderr.write(`makemore train: ${line}\n`);
+  return EXIT.failure;
 }
 
 async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<number> {
-  const kind = flag<ModelKind>(parsed, 'model', 'mlp');
-  const split = validate(parsed, kind);
-  const seed = flag<number>(parsed, 'seed', 42);
-  const json = flag<boolean>(parsed, 'json', false);
-  const out = flag<string>(parsed, 'out');
-  const reporter = createReporter(context.stdout, json);
-  const { words, source } = loadWords(flag<string>(parsed, 'data'), 'train');
-  if (out !== undefined) checkOutPath(out);
-
-  let vocab: Vocabulary;
-  try {
-    // the vocabulary of all words, so dev and test words never hold an unknown character
-    vocab = Vocabulary.fromWords(words);
-  } catch (error) {
-    throw new UsageError(`--data: ${(error as Error).message.replace(/^Vocabulary\.fromWords: /, '')}`, 'train');
-  }
-  const splits = splitWords(words, { seed, fractions: split });
-  if (splits.train.length === 0) {
-    throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
-  }
-  if (kind === 'mlp') {
-    // checked before anything is printed: a usage error leaves stdout empty
-    const batchSize = flag<number>(parsed, 'batch-size', 32);
-    const examples = splits.train.reduce((s, w) => s + [...w].length + 1, 0);
-    if (batchSize > examples) {
-      throw new UsageError(`--batch-size: ${batchSize} is more than the ${examples} training examples`, 'train');
-    }
-  }
-  const settings: TrainSettings = { kind, data: source, words: words.length, split, seed };
+  const setup = setupRun(parsed);
+  const { kind, splits, vocab, out } = setup;
+  const reporter = createReporter(context.stdout, setup.json);
   reporter.event({
-    event: 'start',
-    model: kind,
-    data: source,
-    words: words.length,
-    train_words: splits.train.length,
-    dev_words: splits.dev.length,
-    test_words: splits.test.length,
-    vocab_size: vocab.size,
+    event: 'start', model: kind, data: setup.source, words: setup.words.length, train_words: splits.train.length,
+    dev_words: splits.dev.length, test_words: splits.test.length, vocab_size: vocab.size,
   });
   reporter.line(
-    `data: ${source}, ${words.length} words, ${vocab.size} characters (with '.'); ` +
+    `data: ${setup.source}, ${setup.words.length} words, ${vocab.size} characters (with '.'); ` +
       `split ${splits.train.length} train / ${splits.dev.length} dev / ${splits.test.length} test`,
   );
 
   let model: LanguageModel;
-  let training: TrainingInfo = {};
-  let interrupted = false;
-  let bestState: ModelState | undefined;
-  let bestDev: number | undefined;
-
-  if (kind === 'ngram') {
-    const n = flag<number>(parsed, 'n', 2);
-    const smoothing = flag<number>(parsed, 'smoothing', 1);
+  let training: TrainingInfo;
+  if (setup.ngram) {
+    const { n, smoothing } = setup.ngram;
     const started = performance.now();
     model = NGramModel.fit(splits.train, { n, smoothing, vocab });
     const seconds = (performance.now() - started) / 1000;
     reporter.line(`model: ngram, n = ${n}, add-${smoothing} smoothing; counted ${splits.train.length} words in ${formatDuration(seconds)}`);
-    training = { steps: 0, seconds };
+    training = { steps: 0, seconds, settings: { ...setup.settings } };
   } else {
-    const backendName = flag<BackendName>(parsed, 'backend', 'wasm');
-    const steps = flag<number>(parsed, 'steps', kind === 'mlp' ? 200000 : 200);
-    const lr = flag<number>(parsed, 'lr', kind === 'mlp' ? 0.1 : 50);
-    const decayAt = parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : kind === 'mlp' ? Math.floor(steps / 2) : null;
-    const weightDecay = flag<number>(parsed, 'weight-decay', kind === 'mlp' ? 0 : 0.01);
-    const evalEvery = flag<number>(parsed, 'eval-every', Math.max(1, Math.floor(steps / 20)));
-    const batchSize = flag<number>(parsed, 'batch-size', 32);
-    let backend;
-    try {
-      backend = await createBackend(backendName);
-    } catch (error) {
-      throw new UsageError(`--backend: cannot start the ${backendName} backend (${(error as Error).message})`, 'train');
-    }
-    if (kind === 'mlp') {
-      const hidden = flag<number[]>(parsed, 'hidden', [200]);
-      const blockSize = flag<number>(parsed, 'block-size', 3);
-      const embedDim = flag<number>(parsed, 'embed', 10);
-      const batchNorm = !flag<boolean>(parsed, 'no-batchnorm', false);
-      const mlp = await MLP.create({ vocab, blockSize, embedDim, hidden, batchNorm, seed, backend });
-      model = mlp;
-      reporter.line(
-        `model: mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ` +
-          `${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${mlp.parameterCount} parameters; backend ${backendName}`,
-      );
-      Object.assign(settings, { batchSize });
-    } else {
-      const bigram = await NeuralBigram.create({ vocab, seed, regularization: weightDecay, backend });
-      model = bigram;
-      reporter.line(`model: neural bigram, λ = ${weightDecay}; ${bigram.parameterCount} parameters; backend ${backendName}; full batch`);
-    }
-    Object.assign(settings, { steps, lr, lrDecayAt: decayAt, weightDecay, evalEvery, backend: backendName });
-
-    const controller = new AbortController();
-    const removeInterrupt = context.onInterrupt(() => {
-      if (controller.signal.aborted) return;
-      reporter.line('interrupted: stopping after this step...');
-      controller.abort();
-    });
-    // samples at a quarter, half and three quarters of the run, as makemore.py prints them while it trains
-    const sampleAt = [1, 2, 3].map((q) => Math.floor((q * steps) / 4)).filter((s) => s > 0 && s < steps);
-    const hasDev = splits.dev.length > 0;
-    // the loss curve: a point per progress report (mean train loss of its window) plus the dev loss where evaluated
-    const history: LossPoint[] = [];
-    let result;
-    const trainStart = performance.now();
-    try {
-      result = await train(model as MLP | NeuralBigram, {
-        data: { train: splits.train, dev: hasDev ? splits.dev : undefined },
-        steps,
-        batchSize,
-        lr: decayAt === null ? lr : (step: number) => (step < decayAt ? lr : lr / 10),
-        weightDecay: kind === 'mlp' ? weightDecay : 0,
-        evalEvery,
-        progressEvery: progressInterval(steps, evalEvery),
-        seed,
-        signal: controller.signal,
-        onProgress: (p: TrainProgress) => {
-          history.push(p.devLoss === undefined ? { step: p.step, train: p.trainLoss } : { step: p.step, train: p.trainLoss, dev: p.devLoss });
-          // wall-clock speed, dev evaluations and samples included, so the ETA is honest
-          const elapsed = (performance.now() - trainStart) / 1000;
-          const stepsPerSecond = elapsed > 0 ? p.step / elapsed : p.stepsPerSecond;
-          reporter.progress({ step: p.step, steps, loss: p.trainLoss, devLoss: p.devLoss, stepsPerSecond });
-          if (p.devLoss !== undefined && Number.isFinite(p.devLoss) && (bestDev === undefined || p.devLoss < bestDev)) {
-            bestDev = p.devLoss;
-            bestState = model.toJSON();
-          }
-          if (sampleAt.length > 0 && p.step >= sampleAt[0]) {
-            while (sampleAt.length > 0 && p.step >= sampleAt[0]) sampleAt.shift();
-            printSamples(reporter, p.step, model.sample({ count: TRAIN_SAMPLES, seed: seed + p.step }), splits);
-          }
-        },
-      });
-    } catch (error) {
-      if (error instanceof TrainingDivergedError) {
-        throw new Error(`${error.message.replace(/^train: /, '')} (see --lr)`);
-      }
-      throw error;
-    } finally {
-      removeInterrupt();
-      reporter.finish();
-    }
-    interrupted = result.stopped;
+    const neural = setup.neural!;
+    const trainable = await createModel(setup, neural, reporter);
+    model = trainable;
+    const outcome = await trainNeural(setup, neural, trainable, reporter, context);
     training = {
-      steps: result.steps,
-      seconds: result.seconds,
-      history: compactHistory(history),
-      interrupted: interrupted || undefined,
+      steps: outcome.steps, seconds: outcome.seconds, history: compactHistory(outcome.history),
+      interrupted: outcome.status === 'interrupted' || undefined, settings: { ...setup.settings },
     };
-    reporter.line(
-      `${interrupted ? 'stopped after' : 'trained'} ${result.steps} steps in ${formatDuration(result.seconds)} ` +
-        `(${(result.steps / Math.max(1e-9, result.seconds)).toFixed(0)} steps/s)`,
-    );
+    if (outcome.status === 'interrupted') return finishInterrupted(setup, trainable, outcome, training, reporter);
+    if (outcome.status === 'diverged') return finishDiverged(setup, neural, trainable, outcome, training, context);
   }
-  training.settings = { ...settings };
 
-  if (interrupted) {
-    // Ctrl-C: keep the best model seen so far (by dev loss), or the current one if dev was never evaluated
-    const state = bestState ?? model.toJSON();
+  // from here on a signal no longer stops anything half-way: the model is evaluated and saved, then we exit
+  let lateSignal = false;
+  const removeLate = context.onInterrupt(() => (lateSignal = true));
+  try {
+    const lossOf = (list: string[]): number | null => (list.length > 0 ? model.nll(list) : null);
+    const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
+    training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
+    reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
+    // saved before the final samples: nothing after training can lose the model
     if (out !== undefined) {
-      saveModelFile(out, state, training);
-      reporter.line(
-        bestState
-          ? `wrote the best model so far (dev loss ${formatLoss(bestDev)}) to ${out}`
-          : `wrote the model at the interruption to ${out}`,
-      );
+      saveModelFile(out, model.toJSON(), training);
+      reporter.line(`wrote ${out}`);
     }
+    if (setup.samples > 0 && !lateSignal) printSamples(reporter, null, model.sample({ count: setup.samples, seed: setup.seed }), splits);
     reporter.event({
-      event: 'summary',
-      interrupted: true,
-      train_loss: null,
-      dev_loss: jsonNumber(bestDev),
-      test_loss: null,
-      steps: training.steps ?? 0,
-      seconds: training.seconds ?? 0,
-      out: out ?? null,
+      event: 'summary', model: kind, train_loss: jsonNumber(losses.train), dev_loss: jsonNumber(losses.dev),
+      test_loss: jsonNumber(losses.test), steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
     });
-    return EXIT.interrupted;
+    return lateSignal ? EXIT.interrupted : EXIT.ok;
+  } finally {
+    removeLate();
   }
-
-  const lossOf = (list: string[]): number | null => (list.length > 0 ? model.nll(list) : null);
-  const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
-  training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
-  reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
-  const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
-  if (finalSamples > 0) printSamples(reporter, null, model.sample({ count: finalSamples, seed }), splits);
-  if (out !== undefined) {
-    saveModelFile(out, model.toJSON(), training);
-    reporter.line(`wrote ${out}`);
-  }
-  reporter.event({
-    event: 'summary',
-    model: kind,
-    train_loss: jsonNumber(losses.train),
-    dev_loss: jsonNumber(losses.dev),
-    test_loss: jsonNumber(losses.test),
-    steps: training.steps ?? 0,
-    seconds: training.seconds ?? 0,
-    out: out ?? null,
-  });
-  return EXIT.ok;
 }
 
 /** The `train` command. */
@@ -377,7 +220,9 @@ export const trainCommand: Command = {
   description:
     'Trains a character-level model, showing progress (a live bar on a terminal, periodic lines otherwise) and a few\n' +
     "samples marked as in the training set, in dev/test, or new; then reports the mean NLL on train/dev/test, prints\n" +
-    'samples and writes the model with --out. Ctrl-C stops training and writes the best model so far (by dev loss).',
+    'writes the model with --out, then prints samples. Ctrl-C (or SIGTERM, SIGHUP) stops training and writes the best\n' +
+    'model so far (by dev loss). A run whose loss stops being finite, or exceeds 10 × ln V, stops with exit 1 and\n' +
+    'writes the best model by dev loss seen before it, if a dev loss was evaluated (otherwise it writes nothing).',
   flags,
   examples:
     'Examples:\n' +

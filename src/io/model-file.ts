@@ -45,6 +45,8 @@ export interface TrainingInfo {
   settings?: Record<string, unknown>;
   /** True when training was interrupted (Ctrl-C) and this is the best model so far. */
   interrupted?: boolean;
+  /** True when training diverged and this is the best model (by dev loss) seen before it. */
+  diverged?: boolean;
 }
 
 /** A decoded model file. */
@@ -146,7 +148,12 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   const expected = checksumOf(version, doc.model, training);
   const intact = doc.checksum === expected;
   if (doc.format !== MODEL_FILE_FORMAT) {
-    if (intact) fail(`is damaged: its "format" field is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}"`);
+    if (intact) {
+      fail(
+        `is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}"), ` +
+          'though its checksum matches: its "format" field is probably damaged',
+      );
+    }
     fail(`is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}")`);
   }
   if (!intact) {

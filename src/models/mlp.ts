@@ -388,6 +388,18 @@ export class MLP implements LanguageModel {
     return this.backend.arena.f32(this.state, this.stateFloats).slice();
   }
 
+  /**
+   * Overwrites every parameter and buffer with a vector from {@link MLP.stateVector} of a model of the same shape
+   * (e.g. the best-dev snapshot of a training run, kept in memory rather than as JSON).
+   */
+  setState(values: Float32Array): void {
+    if (!(values instanceof Float32Array) || values.length !== this.stateFloats) {
+      throw new Error(`MLP.setState: expected a Float32Array of ${this.stateFloats} values (see stateVector), got ${values?.length}`);
+    }
+    this.backend.arena.f32(this.state, this.stateFloats).set(values);
+    this.backend.arena.f32(this.lastFinite, this.stateFloats).set(values);
+  }
+
   /** The hyper-parameters, vocabulary, parameters and running statistics. */
   toJSON(): ModelState {
     const tensors: ModelState['tensors'] = {};
