@@ -9,10 +9,13 @@ import { MLP } from '../models/mlp.ts';
 import { NGramModel } from '../models/ngram.ts';
 import { bigramHeatmapSvg } from '../plot/bigram-heatmap.ts';
 import { embeddingScatterSvg } from '../plot/embedding-scatter.ts';
+import { historyPoints, historyProblem } from '../plot/history-check.ts';
 import { lossCurveSvg } from '../plot/loss-curve.ts';
+import { MAX_HEATMAP_CHARS, topCharacters } from '../plot/top-characters.ts';
 import { UsageError, type FlagSpec } from './args.ts';
 import { EXIT, flag, type Command } from './command.ts';
 import { openModel } from './open-model.ts';
+import { checkOutputFile } from './out-path.ts';
 
 const flags: FlagSpec[] = [
   { name: 'model', type: 'string', arg: 'FILE', help: 'model file written by makemore train (required)' },
@@ -32,6 +35,14 @@ export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
   return out;
 }
 
+/** The heatmap of at most {@link MAX_HEATMAP_CHARS} characters, the most frequent ones; the title says when cut. */
+function heatmap(chars: readonly string[], values: ArrayLike<number>, mode: 'count' | 'probability'): string {
+  const subset = topCharacters(chars, values);
+  const what = mode === 'count' ? 'Bigram counts' : 'Bigram probabilities P(next | previous)';
+  const title = subset.total > subset.chars.length ? `${what}: the ${subset.chars.length} most frequent of ${subset.total} characters` : undefined;
+  return bigramHeatmapSvg({ chars: subset.chars, values: subset.values, mode, title });
+}
+
 /** The `plot` command. */
 export const plotCommand: Command = {
   name: 'plot',
@@ -40,6 +51,7 @@ export const plotCommand: Command = {
     'Writes SVG files that open in any browser:\n' +
     '  loss.svg       the training and dev loss against the step (models trained with steps: bigram, mlp)\n' +
     '  bigram.svg     the V×V bigram grid with the pair and its count (ngram) or probability (bigram) in each cell\n' +
+    `                 (the ${MAX_HEATMAP_CHARS} most frequent characters of a larger vocabulary)\n` +
     '  embedding.svg  the characters at their 2-D embedding (mlp; projected on 2 principal components if embed > 2)',
   flags,
   examples: 'Example:\n  makemore plot --model model.json --out plots',
@@ -53,24 +65,30 @@ export const plotCommand: Command = {
     } catch (error) {
       throw new UsageError(`--out: cannot create directory '${dir}' (${(error as Error).message})`, 'plot');
     }
-    const written: string[] = [];
-    const write = (name: string, svg: string): void => {
-      const path = join(dir, name);
-      writeFileAtomic(path, svg);
-      written.push(path);
-    };
+    const problem = historyProblem(file.training.history);
+    if (problem !== undefined) {
+      throw new UsageError(`--model: model file '${modelPath}': its training history is malformed (${problem}); nothing was plotted`, 'plot');
+    }
     const label = `${file.model.kind} model '${modelPath}'`;
-    const history = file.training.history ?? [];
-    if (history.length > 0) write('loss.svg', lossCurveSvg(history, { title: `Loss of the ${label}` }));
+    const svgs: [string, () => string][] = [];
+    const history = historyPoints(file.training.history);
+    if (history.length > 0) svgs.push(['loss.svg', () => lossCurveSvg(history, { title: `Loss of the ${label}` })]);
     if (model instanceof NGramModel) {
       const counts = bigramCountsOf(model);
-      if (counts) write('bigram.svg', bigramHeatmapSvg({ chars: model.vocab.chars, values: counts, mode: 'count' }));
+      if (counts) svgs.push(['bigram.svg', () => heatmap(model.vocab.chars, counts, 'count')]);
     } else if (model instanceof NeuralBigram) {
-      write('bigram.svg', bigramHeatmapSvg({ chars: model.vocab.chars, values: model.probabilities(), mode: 'probability' }));
+      svgs.push(['bigram.svg', () => heatmap(model.vocab.chars, model.probabilities(), 'probability')]);
     } else if (model instanceof MLP) {
       const weights = model.embedding();
       const dim = model.config.embedDim;
-      if (dim >= 2) write('embedding.svg', embeddingScatterSvg({ chars: model.vocab.chars, weights, dim }));
+      if (dim >= 2) svgs.push(['embedding.svg', () => embeddingScatterSvg({ chars: model.vocab.chars, weights, dim })]);
+    }
+    // every output checked before the first is written: never replace the model file itself, a link or a device
+    for (const [name] of svgs) checkOutputFile(join(dir, name), [{ flag: '--model', path: modelPath! }], 'plot', '--out');
+    const written: string[] = [];
+    for (const [name, svg] of svgs) {
+      writeFileAtomic(join(dir, name), svg());
+      written.push(join(dir, name));
     }
     if (written.length === 0) context.stdout.write(`nothing to plot for the ${label}\n`);
     for (const path of written) context.stdout.write(`wrote ${path}\n`);

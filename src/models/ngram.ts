@@ -4,6 +4,7 @@
  */
 import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
+import { checkModelFloats } from '../io/model-size.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
@@ -18,8 +19,6 @@ export interface NGramOptions {
   vocab?: Vocabulary;
 }
 
-/** The largest count table we agree to allocate (float64 entries): V^n grows fast with a Unicode vocabulary. */
-const MAX_TABLE = 1 << 26;
 
 /**
  * An n-gram character model: counts of every (n−1 characters of context, next character) event, with contexts padded
@@ -62,7 +61,8 @@ export class NGramModel implements LanguageModel {
     const vocab = options.vocab ?? Vocabulary.fromWords(words);
     const V = vocab.size;
     const size = V ** n;
-    if (size > MAX_TABLE) throw new Error(`NGramModel.fit: n = ${n} with ${V} characters needs ${size} counts, more than ${MAX_TABLE}`);
+    // V^n grows fast with a Unicode vocabulary: refuse a table that could not be saved before counting into it
+    checkModelFloats(size, `NGramModel.fit: an ngram model with n = ${n} over ${V} characters (${V}^${n} counts)`);
     const table = new Float64Array(size);
     const ctxSize = size / V;
     for (const word of words) {
