@@ -12,7 +12,21 @@ export type { LanguageModel, ModelKind, ModelState, SampleOptions, TensorState }
 export { NGramModel, type NGramOptions } from './models/ngram.ts';
 export { NeuralBigram, type NeuralBigramOptions, type GradientPath, type FullBatchOptions } from './models/bigram.ts';
 export { MLP, type MLPOptions, type MLPConfig } from './models/mlp.ts';
-export { modelFromJSON, type AnyModel } from './models/load.ts';
+export {
+  modelFromJSON, modelKind, defaultSettings, isModelKind, MODEL_REGISTRY, MODEL_KINDS,
+  type AnyModel, type ModelKindEntry, type ModelOption, type ModelSettings, type ModelPictures, type RegisteredKind,
+  type TrainingDefaults,
+} from './models/registry.ts';
+export type { Trainable, TrainingSession, TrainingSetup } from './models/training.ts';
+export { ContextModel, type ContextConfig } from './models/context-model.ts';
+export { LayerModel, type LayerModelOptions } from './models/layer-model.ts';
+export {
+  Layer, Sequential, Embedding, Linear, BatchNorm1d, Tanh, FlattenConsecutive, Net, ShapeError, sgd, adamw, makeOptimizer,
+  normalInit, fanInInit, constantInit, zeros, ones, sizeOf, OPTIMIZER_KINDS,
+  type Shape, type Init, type TensorSpec, type LayerSetup, type Tensor, type Allocator, type Pass, type Named,
+  type NetOptions, type Workspace, type OptimizerSpec, type OptimizerKind, type Optimizer, type OptimizerState,
+  type SgdOptions, type AdamWOptions,
+} from './nn/index.ts';
 export type { BackendOption } from './models/backend-option.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 

@@ -38,6 +38,28 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.uint32(); // the usual sfc32 warm-up
   }
 
+  /**
+   * The generator's position, as JSON-friendly numbers: the four state words, and the waiting second normal when
+   * there is one. {@link Rng.fromState} continues the stream exactly from there (a resumed training run).
+   */
+  state(): number[] {
+    const s = [this.a, this.b, this.c, this.d];
+    if (!Number.isNaN(this.spare)) s.push(this.spare);
+    return s;
+  }
+
+  /** A generator continuing where the one whose {@link Rng.state} this is stood. */
+  static fromState(state: readonly number[]): Rng {
+    const ok = Array.isArray(state) && (state.length === 4 || state.length === 5) &&
+      state.slice(0, 4).every((w) => Number.isInteger(w) && w >= 0 && w < 4294967296) &&
+      (state.length === 4 || Number.isFinite(state[4]));
+    if (!ok) throw new Error(`Rng.fromState: expected 4 unsigned 32-bit words and an optional number, got ${JSON.stringify(state)}`);
+    const rng = new Rng(0);
+    [rng.a, rng.b, rng.c, rng.d] = state as [number, number, number, number];
+    rng.spare = state.length === 5 ? state[4]! : Number.NaN;
+    return rng;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;

@@ -1,15 +1,15 @@
 /**
- * The training loop shared by the CLI, the browser demo and scripts: minibatch SGD for the {@link MLP}, full-batch
- * gradient descent for the {@link NeuralBigram}, with a learning-rate schedule, periodic dev evaluation, progress
- * callbacks, cancellation, and a clear stop when the loss stops being finite.
+ * The training loop shared by the CLI, the browser demo and scripts, for every trainable model (minibatches for the
+ * MLP, the full batch for the NeuralBigram — each model prepares its own examples, see models/training.ts): a
+ * learning-rate schedule, the optimizer, periodic dev evaluation, progress callbacks, cancellation, and a clear stop
+ * when the loss stops being finite.
  */
-import { buildContexts, type Contexts } from './data/contexts.ts';
-import { NeuralBigram, type GradientPath } from './models/bigram.ts';
-import { MLP } from './models/mlp.ts';
+import type { GradientPath } from './models/bigram.ts';
+import { isTrainable, type Trainable, type TrainData } from './models/training.ts';
+import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from './nn/optim.ts';
 import { Rng } from './rng.ts';
 
-/** A split given as words, or as ready contexts (blockSize must match the model; 1 for the bigram). */
-export type TrainData = readonly string[] | Contexts;
+export type { TrainData } from './models/training.ts';
 
 /** What {@link TrainOptions.onProgress} receives. */
 export interface TrainProgress {
@@ -40,8 +40,23 @@ export interface TrainOptions {
    * `(i) => (i < 100_000 ? 0.1 : 0.01)` (default 0.1; the NeuralBigram wants about 50).
    */
   lr?: number | ((step: number) => number);
-  /** L2 weight decay added to every MLP parameter's gradient: p −= lr·(g + wd·p) (default 0). */
+  /**
+   * The optimizer: 'sgd' (default for models that have not been trained) or 'adamw', or `{ kind, ...options }` (see
+   * {@link sgd} and {@link adamw}). Without it a model keeps the optimizer it has (and its state: a loaded model
+   * resumes with its saved optimizer).
+   */
+  optimizer?: OptimizerKind | OptimizerSpec;
+  /**
+   * Weight decay of the optimizer, overriding its own: SGD adds wd·p to the gradient (L2, p −= lr·(g + wd·p));
+   * AdamW decays decoupled, p *= 1 − lr·wd. Default: the optimizer's (0 for SGD, 0.01 for AdamW). The NeuralBigram
+   * has its own regularization instead.
+   */
   weightDecay?: number;
+  /**
+   * Steps already done by earlier calls, when resuming: the schedule is called with startStep + the index, and
+   * history and progress count from there (default 0).
+   */
+  startStep?: number;
   /** Evaluate the dev split and add a history point every this many steps, and after the last (default steps / 10). */
   evalEvery?: number;
   /** Call onProgress every this many steps, and after the last (default evalEvery). */
@@ -74,7 +89,7 @@ export interface HistoryPoint {
 /** What {@link train} returns. */
 export interface TrainResult {
   history: HistoryPoint[];
-  /** Steps completed. */
+  /** Steps completed by this call. */
   steps: number;
   /** Wall time in seconds. */
   seconds: number;
@@ -106,74 +121,44 @@ export class TrainingDivergedError extends Error {
 }
 
 /**
- * Trains an {@link MLP} (minibatch SGD, batches drawn with an {@link Rng}) or a {@link NeuralBigram} (full batch) for
- * `steps` steps. Asynchronous so that a browser page stays responsive and `signal` can stop it: it yields to the event
- * loop every `yieldEveryMs`. The MLP is put in training mode while training and left in eval mode. Throws a
- * {@link TrainingDivergedError} when a loss is not finite.
+ * Trains a model (an {@link MLP}, a {@link NeuralBigram} or any other model with `startTraining`) for `steps` steps.
+ * Asynchronous so that a browser page stays responsive and `signal` can stop it: it yields to the event loop every
+ * `yieldEveryMs`. The model is left in eval mode. Throws a {@link TrainingDivergedError} when a loss is not finite.
  */
-export async function train(model: MLP | NeuralBigram, options: TrainOptions): Promise<TrainResult> {
+export async function train(model: Trainable, options: TrainOptions): Promise<TrainResult> {
   const o = checkOptions(model, options);
   const start = now();
   const history: HistoryPoint[] = [];
   const result = (stopped: boolean, steps: number): TrainResult => ({
     history, steps, seconds: (now() - start) / 1000, stopped,
   });
-
-  let step: (lr: number) => number;
-  let evalDev: (() => number) | null = null;
-  if (model instanceof MLP) {
-    const T = model.config.blockSize;
-    const tr = contextsOf(o.train, model, T, 'train');
-    if (o.batchSize > tr.count) {
-      throw new Error(`train: batchSize ${o.batchSize} is larger than the ${tr.count} training examples`);
-    }
-    const dev = o.dev ? contextsOf(o.dev, model, T, 'dev') : null;
-    if (dev) evalDev = () => model.evaluate(dev.X, dev.Y);
-    const rng = o.seed instanceof Rng ? o.seed : new Rng(o.seed);
-    const B = o.batchSize;
-    model.train();
-    model.setBatchSize(B);
-    step = (lr) => {
-      // the minibatch is drawn straight into the arena's id buffers: nothing is copied into wasm memory
-      const { X, Y } = model.batchBuffers();
-      for (let b = 0; b < B; b++) {
-        const r = rng.int(tr.count);
-        for (let t = 0; t < T; t++) X[b * T + t] = tr.X[r * T + t]!;
-        Y[b] = tr.Y[r]!;
-      }
-      return model.trainBatch(lr, o.weightDecay);
-    };
-  } else {
-    model.setData(o.train);
-    if (o.dev) {
-      const dev = o.dev;
-      evalDev = Array.isArray(dev)
-        ? () => model.nll(dev as readonly string[])
-        : () => bigramContextsNll(model, dev as Contexts);
-    }
-    step = (lr) => model.step(lr, { path: o.path });
-  }
+  const session = model.startTraining({
+    train: o.train, dev: o.dev, batchSize: o.batchSize, rng: o.seed instanceof Rng ? o.seed : new Rng(o.seed),
+    optimizer: o.optimizer, weightDecay: o.weightDecay, extra: { path: o.path },
+  });
+  const evalDev = session.devLoss;
 
   let windowLoss = 0, windowSteps = 0, windowMs = 0; // progress window
   let pointLoss = 0, pointSteps = 0; // history window
   let lastYield = now();
   let lr = 0;
+  const first = o.startStep;
   try {
     for (let s = 0; s < o.steps; s++) {
       if (o.signal?.aborted) {
-        if (pointSteps > 0) history.push(point(s, pointLoss / pointSteps, evalDev));
+        if (pointSteps > 0) history.push(point(first + s, pointLoss / pointSteps, evalDev));
         return result(true, s);
       }
-      lr = typeof o.lr === 'function' ? o.lr(s) : o.lr;
-      if (!Number.isFinite(lr)) throw new Error(`train: the learning rate schedule returned ${lr} for step index ${s}`);
+      lr = typeof o.lr === 'function' ? o.lr(first + s) : o.lr;
+      if (!Number.isFinite(lr)) throw new Error(`train: the learning rate schedule returned ${lr} for step index ${first + s}`);
       const t0 = now();
-      const loss = step(lr);
+      const loss = session.step(lr);
       windowMs += now() - t0;
-      if (!Number.isFinite(loss)) throw new TrainingDivergedError(s + 1, loss, lr, result(false, s));
+      if (!Number.isFinite(loss)) throw new TrainingDivergedError(first + s + 1, loss, lr, result(false, s));
       windowLoss += loss; windowSteps++;
       pointLoss += loss; pointSteps++;
-      const done = s + 1;
-      const last = done === o.steps;
+      const done = first + s + 1;
+      const last = s + 1 === o.steps;
       let devLoss: number | undefined;
       if (done % o.evalEvery === 0 || last) {
         const p = point(done, pointLoss / pointSteps, evalDev);
@@ -183,7 +168,7 @@ export async function train(model: MLP | NeuralBigram, options: TrainOptions): P
       }
       if (o.onProgress && (done % o.progressEvery === 0 || last)) {
         o.onProgress({
-          step: done, steps: o.steps, trainLoss: windowLoss / windowSteps, devLoss,
+          step: done, steps: first + o.steps, trainLoss: windowLoss / windowSteps, devLoss,
           stepsPerSecond: windowMs > 0 ? (windowSteps * 1000) / windowMs : Infinity, lr,
         });
         windowLoss = 0; windowSteps = 0; windowMs = 0;
@@ -195,7 +180,7 @@ export async function train(model: MLP | NeuralBigram, options: TrainOptions): P
     }
     return result(false, o.steps);
   } finally {
-    if (model instanceof MLP) model.eval();
+    session.end();
   }
 }
 
@@ -209,35 +194,39 @@ interface CheckedOptions {
   steps: number;
   batchSize: number;
   lr: number | ((step: number) => number);
-  weightDecay: number;
+  optimizer: OptimizerSpec | undefined;
+  weightDecay: number | undefined;
   evalEvery: number;
   progressEvery: number;
   seed: number | Rng;
   path: GradientPath;
+  startStep: number;
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   yieldEveryMs: number;
 }
 
 function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
-  if (!(model instanceof MLP) && !(model instanceof NeuralBigram)) {
+  if (!isTrainable(model)) {
     const kind = (model as { kind?: string } | null)?.kind;
     throw new Error(
       kind === 'ngram'
         ? 'train: an NGramModel is fit by counting (NGramModel.fit), not trained'
-        : `train: model must be an MLP or a NeuralBigram, got ${kind ?? typeof model}`,
+        : `train: model must be a trainable model (MLP, NeuralBigram, ...), got ${kind ?? typeof model}`,
     );
   }
   if (!options || typeof options !== 'object') throw new Error('train: options are required ({ data, steps, ... })');
-  const { data, steps, batchSize = 32, lr = 0.1, weightDecay = 0, seed = 42, path = 'counts', yieldEveryMs = 50 } = options;
+  const { data, steps, batchSize = 32, lr = 0.1, weightDecay, seed = 42, path = 'counts', yieldEveryMs = 50, startStep = 0 } = options;
   if (!data || data.train === undefined) throw new Error('train: data.train is required (words or contexts)');
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`train: steps must be an integer >= 0, got ${steps}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`train: batchSize must be a positive integer, got ${batchSize}`);
   if (typeof lr !== 'function' && (!Number.isFinite(lr) || lr <= 0)) {
     throw new Error(`train: lr must be a finite number > 0 or a function of the step, got ${lr}`);
   }
-  if (!(weightDecay >= 0) || !Number.isFinite(weightDecay)) throw new Error(`train: weightDecay must be a finite number >= 0, got ${weightDecay}`);
-  if (weightDecay > 0 && model instanceof NeuralBigram) {
+  if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
+    throw new Error(`train: weightDecay must be a finite number >= 0, got ${weightDecay}`);
+  }
+  if (weightDecay !== undefined && weightDecay > 0 && model.kind === 'bigram') {
     throw new Error(`train: weightDecay ${weightDecay} does not apply to a NeuralBigram; set its regularization instead`);
   }
   const evalEvery = options.evalEvery ?? Math.max(1, Math.round(steps / 10));
@@ -251,39 +240,17 @@ function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
   }
   if (path !== 'counts' && path !== 'examples') throw new Error(`train: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
   if (!(yieldEveryMs >= 0)) throw new Error(`train: yieldEveryMs must be >= 0, got ${yieldEveryMs}`);
+  if (!Number.isInteger(startStep) || startStep < 0) throw new Error(`train: startStep must be an integer >= 0, got ${startStep}`);
   const emptyDev = data.dev === undefined || (Array.isArray(data.dev) && data.dev.length === 0);
   return {
-    train: data.train, dev: emptyDev ? null : data.dev!, steps, batchSize, lr, weightDecay, evalEvery, progressEvery, seed,
-    path, signal: options.signal, onProgress: options.onProgress, yieldEveryMs,
+    train: data.train, dev: emptyDev ? null : data.dev!, steps, batchSize, lr, optimizer: optimizerOf(options), weightDecay,
+    evalEvery, progressEvery, seed, path, startStep, signal: options.signal, onProgress: options.onProgress, yieldEveryMs,
   };
 }
 
-function contextsOf(data: TrainData, model: MLP, blockSize: number, split: string): Contexts {
-  if (Array.isArray(data)) {
-    if (data.length === 0) throw new Error(`train: data.${split} is an empty word list`);
-    return buildContexts(data as readonly string[], model.vocab, blockSize);
-  }
-  const c = data as Contexts;
-  if (!c || !(c.X instanceof Int32Array) || !(c.Y instanceof Int32Array)) {
-    throw new Error(`train: data.${split} must be a word list or contexts from buildContexts`);
-  }
-  if (c.blockSize !== blockSize) throw new Error(`train: data.${split} has blockSize ${c.blockSize}, the model ${blockSize}`);
-  if (c.count < 1) throw new Error(`train: data.${split} holds no examples`);
-  return c;
-}
-
-/** Mean NLL of bigram contexts (blockSize 1) from the model's probabilities. */
-function bigramContextsNll(model: NeuralBigram, c: Contexts): number {
-  if (c.blockSize !== 1) throw new Error(`train: data.dev for a NeuralBigram must have blockSize 1, got ${c.blockSize}`);
-  const V = model.vocab.size;
-  const P = model.probabilities();
-  let sum = 0;
-  for (let i = 0; i < c.count; i++) {
-    const x = c.X[i]!, y = c.Y[i]!;
-    if (x < 0 || x >= V || y < 0 || y >= V) throw new Error(`train: data.dev example ${i} (${x} → ${y}) has an id outside [0, ${V})`);
-    sum -= Math.log(P[x * V + y]!);
-  }
-  return sum / c.count;
+/** The optimizer train() should install, checked (errors name the value), or undefined to keep the model's. */
+function optimizerOf(options: TrainOptions): OptimizerSpec | undefined {
+  return options.optimizer === undefined ? undefined : { ...makeOptimizer(options.optimizer, 'train: optimizer').spec };
 }
 
 function now(): number {

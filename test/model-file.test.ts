@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { crc32, crc32Hex } from '../src/io/crc32.ts';
-import { canonicalJson, decodeModelFile, encodeModelFile, ModelFileError } from '../src/io/model-file.ts';
+import { canonicalJson, decodeModelFile, encodeModelFile, ModelFileError, MODEL_FILE_VERSION } from '../src/io/model-file.ts';
 import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
 import type { BackendName } from '../src/backend/index.ts';
 import { defaultNames } from '../src/data/default-names.ts';
@@ -57,7 +57,7 @@ describe('model file encode/decode', () => {
   it('round-trips the state and training record exactly', () => {
     const text = encodeModelFile(sampleState(), training);
     const file = decodeModelFile(text, 'x.json');
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(MODEL_FILE_VERSION);
     expect(file.model).toEqual(sampleState());
     expect(file.training).toEqual(training);
     const doc = JSON.parse(text);
@@ -84,11 +84,11 @@ describe('model file encode/decode', () => {
     ['not JSON', () => 'hello', /'bad\.json': is not valid JSON/],
     ['another format', () => JSON.stringify({ format: 'other', version: 1, checksum: 'x', model: {} }), /not a makemore-wasm model file/],
     // damage to a header field is reported as damage (issue 11): the checksum is verified before any field is read
-    ['newer version (damaged)', (t) => t.replace('"version": 1', '"version": 2'), /damaged or was written by a newer makemore-wasm \(format version 2/],
+    ['newer version (damaged)', (t) => t.replace(`"version": ${MODEL_FILE_VERSION}`, '"version": 99'), /damaged or was written by a newer makemore-wasm \(format version 99/],
     ['unknown kind (damaged)', (t) => t.replace('"kind": "mlp"', '"kind": "figram"'), /corrupt: checksum mismatch/],
     ['damaged format field', (t) => t.replace('"makemore-wasm"', '"makemore-wasn"'), /format is "makemore-wasn".*checksum matches: its "format" field is probably damaged/],
     // the same changes with a checksum that matches (written so): reported as what they are
-    ['newer version', (t) => resign(t, (d) => (d.version = 2)), /was written by a newer makemore-wasm \(format version 2\)/],
+    ['newer version', (t) => resign(t, (d) => (d.version = 99)), /was written by a newer makemore-wasm \(format version 99\)/],
     ['unknown kind', (t) => resign(t, (d) => (d.model.kind = 'transformer')), /unknown model kind "transformer"/],
     [
       'short tensor data',
@@ -257,8 +257,8 @@ describe('model files of large models (issue 11)', () => {
     const text = encodeModelFile(state, training);
     const doc = JSON.parse(text);
     // the reference: the plain JSON.stringify path of format 1
-    expect(doc.checksum).toBe(`crc32:${crc32Hex(canonicalJson({ version: 1, model: state, training }))}`);
-    expect(text).toBe(`${JSON.stringify({ format: 'makemore-wasm', version: 1, checksum: doc.checksum, model: state, training }, null, 1)}\n`);
+    expect(doc.checksum).toBe(`crc32:${crc32Hex(canonicalJson({ version: MODEL_FILE_VERSION, model: state, training }))}`);
+    expect(text).toBe(`${JSON.stringify({ format: 'makemore-wasm', version: MODEL_FILE_VERSION, checksum: doc.checksum, model: state, training }, null, 1)}\n`);
     expect(decodeModelFile(text, 'big.json').model).toEqual(state);
     // one flipped digit deep inside the large tensor is caught
     const at = text.indexOf(state.tensors.counts.data) + 777_777;

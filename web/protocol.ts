@@ -3,8 +3,10 @@
  * friendly: plain objects, arrays and numbers (a number crosses postMessage as the exact float64).
  */
 
-/** The three model families, as the library names them. */
-export type Kind = 'ngram' | 'bigram' | 'mlp';
+import type { RegisteredKind } from '../src/models/registry.ts';
+
+/** A model kind, as the library's registry names them. */
+export type Kind = RegisteredKind;
 
 /** Everything that defines a run: with the same text and config, Node computes the very same numbers. */
 export interface RunConfig {

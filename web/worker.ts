@@ -7,8 +7,8 @@
  * model(seed) → train(seed) → sample(seed) — so the same text and configuration give bit-identical numbers in Node.
  */
 import {
-  MLP, NGramModel, NeuralBigram, Rng, Vocabulary, readWords, splitWords, train, TrainingDivergedError,
-  type TrainProgress, type WordSplits,
+  NGramModel, Rng, Vocabulary, createBackend, modelKind, readWords, splitWords, train, TrainingDivergedError,
+  type AnyModel, type ModelSettings, type Trainable, type TrainProgress, type WordSplits,
 } from '../src/index.ts';
 import type { FromWorker, LossPoint, RunConfig, ToWorker } from './protocol.ts';
 
@@ -22,7 +22,9 @@ const SAMPLE_COUNT = 20;
 interface Run {
   config: RunConfig;
   splits: WordSplits;
-  model: MLP | NeuralBigram | NGramModel;
+  model: AnyModel;
+  /** Trained by steps (false: fit by counting). */
+  trained: boolean;
   /** Steps done so far, over all train() calls of this run (a resume continues the count). */
   done: number;
   trainLoss: number;
@@ -56,7 +58,7 @@ async function handle(msg: ToWorker): Promise<void> {
       await start(msg.text, msg.config, msg.temperature);
       break;
     case 'resume':
-      if (run && !(run.model instanceof NGramModel) && run.done < run.config.steps) await fit(run);
+      if (run && run.trained && run.done < run.config.steps) await fit(run);
       break;
     case 'sample':
       if (!run) throw new Error('There is no model to sample from yet: train one first.');
@@ -85,20 +87,21 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
     vocab: [...vocab.chars], bigrams: Array.from(bigrams),
   });
 
-  let model: Run['model'];
-  if (config.kind === 'ngram') {
-    model = NGramModel.fit(splits.train, { n: config.order, smoothing: config.smoothing, vocab });
-  } else if (config.kind === 'bigram') {
-    model = await NeuralBigram.create({ vocab, seed: config.seed, regularization: config.regularization, backend: 'wasm' });
-  } else {
-    model = await MLP.create({
-      vocab, seed: config.seed, blockSize: config.blockSize, embedDim: config.embedDim, hidden: config.hidden,
-      batchNorm: config.batchNorm, backend: 'wasm',
-    });
-  }
-  run = { config, splits, model, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature, controller: null, batches: new Rng(config.seed) };
+  // the page's fields as registry settings: each model kind takes the ones it knows
+  const entry = modelKind(config.kind, 'demo');
+  const settings: ModelSettings = {
+    n: config.order, smoothing: config.smoothing, regularization: config.regularization, blockSize: config.blockSize,
+    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm,
+  };
+  const backend = entry.training ? await createBackend('wasm') : undefined;
+  const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train });
+  const trained = entry.training !== undefined;
+  run = {
+    config, splits, model, trained, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature,
+    controller: null, batches: new Rng(config.seed),
+  };
 
-  if (model instanceof NGramModel) {
+  if (!trained) {
     run.trainLoss = model.nll(splits.train);
     run.devLoss = model.nll(splits.dev);
     finish(run, false);
@@ -109,7 +112,8 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
 
 /** Trains from run.done up to the configured steps (or until stopped), streaming progress. */
 async function fit(r: Run): Promise<void> {
-  const model = r.model as MLP | NeuralBigram;
+  const model = r.model as unknown as Trainable;
+  const decays = modelKind(r.config.kind).training?.weightDecay.meaning === 'optimizer';
   const { config } = r;
   const offset = r.done;
   const controller = new AbortController();
@@ -150,7 +154,7 @@ async function fit(r: Run): Promise<void> {
       batchSize: config.batchSize,
       // the schedule sees train()'s own step index; a resumed run continues the count
       lr: (i: number) => (config.decayStep > 0 && offset + i >= config.decayStep ? config.lr / 10 : config.lr),
-      weightDecay: model instanceof MLP ? config.weightDecay : 0,
+      weightDecay: decays ? config.weightDecay : undefined,
       evalEvery: config.evalEvery,
       progressEvery: 1,
       seed: r.batches,
@@ -183,7 +187,7 @@ async function fit(r: Run): Promise<void> {
 function finish(r: Run, stopped: boolean): void {
   post({ type: 'samples', words: sampleOf(r, r.config.seed), seed: r.config.seed, temperature: r.temperature });
   post({
-    type: 'finished', stopped, step: r.done, steps: r.model instanceof NGramModel ? 0 : r.config.steps, trainLoss: r.trainLoss, devLoss: r.devLoss,
+    type: 'finished', stopped, step: r.done, steps: r.trained ? r.config.steps : 0, trainLoss: r.trainLoss, devLoss: r.devLoss,
     stepsPerSecond: r.seconds > 0 ? r.done / r.seconds : 0,
   });
 }

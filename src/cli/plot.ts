@@ -4,9 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { NeuralBigram } from '../models/bigram.ts';
-import { MLP } from '../models/mlp.ts';
-import { NGramModel } from '../models/ngram.ts';
+import { modelKind, type AnyModel } from '../models/registry.ts';
 import { bigramHeatmapSvg } from '../plot/bigram-heatmap.ts';
 import { embeddingScatterSvg } from '../plot/embedding-scatter.ts';
 import { historyPoints, historyProblem } from '../plot/history-check.ts';
@@ -22,18 +20,7 @@ const flags: FlagSpec[] = [
   { name: 'out', type: 'string', arg: 'DIR', help: 'directory for the SVG files (created if needed)', defaultText: '.' },
 ];
 
-/**
- * For an n-gram model, the V×V counts of (previous, next) character pairs: the table itself for n = 2, summed over the
- * older context characters for n > 2 (which gives exactly the bigram counts, since contexts are padded with `.`).
- */
-export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
-  const V = model.vocab.size;
-  if (model.n < 2) return undefined;
-  const table = model.counts();
-  const out = new Float64Array(V * V);
-  for (let k = 0; k < table.length; k++) out[k % (V * V)] += table[k];
-  return out;
-}
+export { bigramCountsOf } from '../models/registry.ts';
 
 /** The heatmap of at most {@link MAX_HEATMAP_CHARS} characters, the most frequent ones; the title says when cut. */
 function heatmap(chars: readonly string[], values: ArrayLike<number>, mode: 'count' | 'probability'): string {
@@ -73,16 +60,11 @@ export const plotCommand: Command = {
     const svgs: [string, () => string][] = [];
     const history = historyPoints(file.training.history);
     if (history.length > 0) svgs.push(['loss.svg', () => lossCurveSvg(history, { title: `Loss of the ${label}` })]);
-    if (model instanceof NGramModel) {
-      const counts = bigramCountsOf(model);
-      if (counts) svgs.push(['bigram.svg', () => heatmap(model.vocab.chars, counts, 'count')]);
-    } else if (model instanceof NeuralBigram) {
-      svgs.push(['bigram.svg', () => heatmap(model.vocab.chars, model.probabilities(), 'probability')]);
-    } else if (model instanceof MLP) {
-      const weights = model.embedding();
-      const dim = model.config.embedDim;
-      if (dim >= 2) svgs.push(['embedding.svg', () => embeddingScatterSvg({ chars: model.vocab.chars, weights, dim })]);
-    }
+    const chars = (model as AnyModel).vocab.chars;
+    const pictures = modelKind(file.model.kind, 'plot').pictures(model as AnyModel);
+    const { heatmap: grid, embedding } = pictures;
+    if (grid) svgs.push(['bigram.svg', () => heatmap(chars, grid.values, grid.mode)]);
+    if (embedding && embedding.dim >= 2) svgs.push(['embedding.svg', () => embeddingScatterSvg({ chars, ...embedding })]);
     // every output checked before the first is written: never replace the model file itself, a link or a device
     for (const [name] of svgs) checkOutputFile(join(dir, name), [{ flag: '--model', path: modelPath! }], 'plot', '--out');
     const written: string[] = [];

@@ -1,113 +1,97 @@
 /**
- * Checks of a training run made before anything is printed or trained: the model must fit in a model file and in
- * WebAssembly memory, BatchNorm needs two examples per batch, and the learning rate must be a float32 number that
- * neither underflows to 0 nor overflows. Each problem is a {@link UsageError} naming the flag (exit 2).
+ * The settings of a `makemore train` run resolved from its flags and the model kind's defaults in the registry — or,
+ * for `--resume`, from the saved run, with only the flags that do not change its course (steps, evaluation, output).
  */
-import { checkModelFloats, ModelTooLargeError } from '../io/model-size.ts';
-import { formatBytes } from '../io/input-file.ts';
-import { UsageError } from './args.ts';
+import type { ModelKindEntry, ModelSettings, RegisteredKind } from '../models/registry.ts';
+import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from '../nn/optim.ts';
+import { UsageError, type ParsedFlags } from './args.ts';
+import { flag } from './command.ts';
+import type { ResumedRun } from './resume.ts';
 
-/** WebAssembly (wasm32) memory ends at 4 GiB; keep some room for the module's own data and the stack. */
-export const MAX_ARENA_BYTES = 4 * 1024 ** 3 - 64 * 1024 ** 2;
-
-/** The shape of an MLP run. */
-export interface MlpPlan {
-  vocabSize: number;
-  blockSize: number;
-  embedDim: number;
-  hidden: readonly number[];
-  batchNorm: boolean;
+/** How a trained model kind will be trained. */
+export interface TrainingPlan {
+  steps: number;
+  lr: number;
+  /** Step index from which the learning rate is lr/10, or null for never. */
+  lrDecayAt: number | null;
+  /** What --weight-decay resolved to (the optimizer's decay, or the bigram's λ). */
+  weightDecay: number;
+  optimizer: OptimizerSpec;
+  evalEvery: number;
   batchSize: number;
 }
 
-/** Rows of the MLP's evaluation workspace (its EVAL_CHUNK). */
-const EVAL_ROWS = 512;
-
-/** Saved floats of an MLP: parameters and BatchNorm running statistics. */
-export function mlpStateFloats(p: MlpPlan): number {
-  let floats = p.vocabSize * p.embedDim;
-  let fanIn = p.blockSize * p.embedDim;
-  for (const h of p.hidden) {
-    floats += fanIn * h + (p.batchNorm ? 4 * h : h);
-    fanIn = h;
-  }
-  return floats + fanIn * p.vocabSize + p.vocabSize;
-}
-
-/** Arena floats of an MLP: state, its last-finite copy, gradients, and the eval and training workspaces. */
-export function mlpArenaFloats(p: MlpPlan): number {
-  const state = mlpStateFloats(p);
-  const workspace = (rows: number, training: boolean): number => {
-    let floats = rows * p.blockSize * (training ? 3 : 2) * p.embedDim + rows + rows * p.vocabSize;
-    for (const h of p.hidden) {
-      const perRow = 2 + (p.batchNorm ? 1 : 0) + (training ? 1 : 0) + (training && p.batchNorm ? 1 : 0);
-      floats += rows * h * perRow + (training && p.batchNorm ? h : 0);
+/** The model kind's settings from its flags (defaults from the registry). */
+export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): ModelSettings {
+  const settings: ModelSettings = {};
+  for (const o of entry.options) {
+    if (o.type === 'off-switch') settings[o.key] = !flag<boolean>(parsed, o.flag, false);
+    else {
+      const v = flag<number | number[]>(parsed, o.flag, o.default);
+      if (o.type === 'int' && o.max !== undefined && (v as number) > o.max) {
+        throw new UsageError(`--${o.flag}: expected an integer from ${o.min} to ${o.max}, got '${String(v)}'`, 'train');
+      }
+      settings[o.key] = v;
     }
-    return floats;
-  };
-  return 3 * state + workspace(EVAL_ROWS, false) + workspace(p.batchSize, true);
-}
-
-function checkArena(floats: number, what: string, flag: string): void {
-  const bytes = floats * 4;
-  if (bytes > MAX_ARENA_BYTES) {
-    throw new UsageError(
-      `${flag}: ${what} needs about ${formatBytes(bytes)} of WebAssembly memory for its parameters, gradients and ` +
-        `activations, more than the ${formatBytes(MAX_ARENA_BYTES)} it can have`,
-      'train',
-    );
   }
+  return settings;
 }
 
-function checkFile(floats: number, what: string, flag: string): void {
+/** The training plan of a new run from the flags and the kind's defaults. */
+export function planFromFlags(parsed: ParsedFlags, kind: RegisteredKind, entry: ModelKindEntry): TrainingPlan {
+  const t = entry.training!;
+  const steps = flag<number>(parsed, 'steps', t.steps);
+  const optimizerKind = flag<OptimizerKind>(parsed, 'optimizer', t.optimizer.kind);
+  const regularizes = t.weightDecay.meaning === 'regularization';
+  const weightDecay = flag<number>(parsed, 'weight-decay', !regularizes && optimizerKind === 'adamw' ? 0.01 : t.weightDecay.default);
+  const optimizerDecay = regularizes ? 0 : weightDecay;
+  let optimizer: OptimizerSpec;
+  if (optimizerKind === 'sgd') {
+    for (const f of ['beta1', 'beta2']) {
+      if (parsed.has(f)) throw new UsageError(`--${f}: applies to --optimizer adamw, not to --optimizer sgd`, 'train');
+    }
+    optimizer = { kind: 'sgd', momentum: flag<number>(parsed, 'momentum', 0), weightDecay: optimizerDecay };
+  } else {
+    if (parsed.has('momentum')) throw new UsageError('--momentum: applies to --optimizer sgd, not to --optimizer adamw', 'train');
+    optimizer = {
+      kind: 'adamw', beta1: flag<number>(parsed, 'beta1', 0.9), beta2: flag<number>(parsed, 'beta2', 0.999), eps: 1e-8,
+      weightDecay: optimizerDecay,
+    };
+  }
   try {
-    checkModelFloats(floats, what);
+    makeOptimizer(optimizer);
   } catch (error) {
-    if (error instanceof ModelTooLargeError) throw new UsageError(`${flag}: ${error.message}`, 'train');
-    throw error;
+    const m = /^(?:sgd|adamw): (\w+) (.*)$/.exec((error as Error).message);
+    const flagName = m?.[1] === 'weightDecay' ? 'weight-decay' : m?.[1] ?? 'optimizer';
+    throw new UsageError(`--${flagName}: ${m ? `${m[1]} ${m[2]}` : (error as Error).message}`, 'train');
   }
+  void kind;
+  return {
+    steps,
+    lr: flag<number>(parsed, 'lr', t.lr),
+    lrDecayAt: parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : t.lrDecay === 'half' ? Math.floor(steps / 2) : null,
+    weightDecay,
+    optimizer,
+    evalEvery: flag<number>(parsed, 'eval-every', Math.max(1, Math.floor(steps / 20))),
+    batchSize: flag<number>(parsed, 'batch-size', 32),
+  };
 }
 
-/** An MLP that fits, with a batch BatchNorm can normalize. */
-export function checkMlpPlan(p: MlpPlan): void {
-  if (p.batchNorm && p.batchSize < 2) {
-    throw new UsageError(
-      `--batch-size: BatchNorm needs at least 2 examples per batch (the statistics of one row are meaningless), got ` +
-        `${p.batchSize}; use a larger batch or --no-batchnorm`,
-      'train',
-    );
+/** The plan of a resumed run: the saved settings, with this call's steps and evaluation cadence. */
+export function planFromResume(parsed: ParsedFlags, resumed: ResumedRun): TrainingPlan {
+  const s = resumed.settings;
+  const missing = (['steps', 'lr', 'weightDecay', 'optimizer', 'evalEvery', 'batchSize'] as const).filter((k) => s[k] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(`--resume: model file '${resumed.path}' lacks the settings ${missing.join(', ')} of its run`, 'train');
   }
-  const what = `an mlp (block ${p.blockSize}, embed ${p.embedDim}, hidden ${p.hidden.join(',')}, ${p.vocabSize} characters)`;
-  checkFile(mlpStateFloats(p), what, '--hidden/--embed');
-  checkArena(mlpArenaFloats(p), `${what} with --batch-size ${p.batchSize}`, '--hidden/--embed/--batch-size');
-}
-
-/** A neural bigram over V characters: V² weights, four V×V arrays in the arena. */
-export function checkBigramPlan(vocabSize: number): void {
-  const what = `a neural bigram over ${vocabSize} characters (${vocabSize}² weights)`;
-  checkFile(vocabSize * vocabSize, what, '--data');
-  checkArena(4 * vocabSize * vocabSize, what, '--data');
-}
-
-/** An n-gram table of V^n counts. */
-export function checkNgramPlan(vocabSize: number, n: number): void {
-  checkFile(vocabSize ** n, `an ngram model with n = ${n} over ${vocabSize} characters (${vocabSize}^${n} counts)`, '--n');
-}
-
-/**
- * The learning rate (and its tenth after --lr-decay-at, when that step is reached) must survive the conversion to
- * float32, where the kernels use it: 1e-50 becomes 0 and the model would silently never change.
- */
-export function checkLearningRate(lr: number, decays: boolean, weightDecay: number): void {
-  const f = Math.fround(lr);
-  if (f === 0) {
-    throw new UsageError(`--lr: ${lr} is 0 in float32 (the smallest positive float32 is 1.4e-45): the model would not change`, 'train');
-  }
-  if (!Number.isFinite(f)) throw new UsageError(`--lr: ${lr} is larger than float32 can hold (3.4e38)`, 'train');
-  if (decays && Math.fround(lr / 10) === 0) {
-    throw new UsageError(`--lr: ${lr}/10, the rate after --lr-decay-at, is 0 in float32: the model would stop changing there`, 'train');
-  }
-  if (!Number.isFinite(Math.fround(weightDecay))) {
-    throw new UsageError(`--weight-decay: ${weightDecay} is larger than float32 can hold (3.4e38)`, 'train');
-  }
+  const steps = flag<number>(parsed, 'steps', s.steps!);
+  return {
+    steps,
+    lr: s.lr!,
+    lrDecayAt: s.lrDecayAt ?? null,
+    weightDecay: s.weightDecay!,
+    optimizer: s.optimizer!,
+    evalEvery: flag<number>(parsed, 'eval-every', s.evalEvery!),
+    batchSize: s.batchSize!,
+  };
 }

@@ -1,195 +1,148 @@
 /**
- * `makemore train`: fit a model on a word list, show progress and samples, evaluate on train/dev/test, save it.
- * The order is chosen so that nothing is lost: every check before any output (train-setup.ts), the model written
- * before the final samples are drawn, and the best model so far written on an interrupt or a divergence.
+ * `makemore train`: fit a model on a word list, show progress and samples, evaluate on train/dev/test, save it; or,
+ * with `--resume FILE`, continue a saved run exactly where it stopped. Model kinds, their flags and defaults come
+ * from the registry (src/models/registry.ts). Nothing is lost: every check comes before any output, the model is
+ * written before the final samples, and an interrupted or diverged run writes the best model so far.
  */
-import { createBackend } from '../backend/index.ts';
+import { createBackend, type BackendName } from '../backend/index.ts';
+import { Vocabulary } from '../data/vocabulary.ts';
+import { splitWords } from '../data/words.ts';
 import type { TrainingInfo } from '../io/model-file.ts';
 import { saveModelFile } from '../io/model-file-node.ts';
-import { NeuralBigram } from '../models/bigram.ts';
-import { MLP } from '../models/mlp.ts';
 import type { LanguageModel } from '../models/model.ts';
-import { NGramModel } from '../models/ngram.ts';
-import { UsageError, type FlagSpec, type ParsedFlags } from './args.ts';
-import { EXIT, type CliContext, type Command } from './command.ts';
+import { modelKind, type AnyModel, type ModelKindEntry, type RegisteredKind } from '../models/registry.ts';
+import type { Trainable } from '../models/training.ts';
+import { Rng } from '../rng.ts';
+import { UsageError, type ParsedFlags } from './args.ts';
+import { EXIT, flag, type CliContext, type Command } from './command.ts';
+import { DEFAULT_SOURCE, loadWords } from './data.ts';
 import { divergenceMessage } from './divergence.ts';
-import { MAX_SAMPLE_COUNT } from './limits.ts';
+import { checkOutputFile } from './out-path.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
-import { snapshotJSON, type TrainableModel } from './snapshot.ts';
+import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
+import { snapshotJSON, type NetModel } from './snapshot.ts';
+import { ONLY_FOR, trainFlags } from './train-flags.ts';
+import { checkRunLimits } from './train-limits.ts';
 import { divisorAtMost, trainLoop, type LoopOutcome } from './train-loop.ts';
+import { modelSettingsOf, planFromFlags, planFromResume, type TrainingPlan } from './train-plan.ts';
 import { compactHistory, printSamples, progressInterval } from './train-report.ts';
-import { setupRun, type NeuralSetup, type RunSetup } from './train-setup.ts';
 
 export { compactHistory, markSamples, progressInterval } from './train-report.ts';
-
-const backendFlag: FlagSpec = {
-  name: 'backend',
-  type: 'enum',
-  values: ['wasm', 'js'],
-  arg: 'NAME',
-  help: 'numeric backend: wasm (SIMD kernels) or js (plain TypeScript)',
-  defaultText: 'wasm',
-};
-
-const flags: FlagSpec[] = [
-  { name: 'data', type: 'string', arg: 'FILE', help: 'training words, one per line', defaultText: 'the embedded English first names' },
-  { name: 'model', type: 'enum', values: ['ngram', 'bigram', 'mlp'], arg: 'KIND', help: 'ngram (counts), bigram (neural, full batch) or mlp', defaultText: 'mlp' },
-  { name: 'n', type: 'int', min: 1, arg: 'N', help: 'ngram: order, 1 to 5 (2 is the count bigram)', defaultText: '2' },
-  { name: 'smoothing', type: 'number', min: 0, arg: 'K', help: 'ngram: add-k smoothing pseudo-count', defaultText: '1' },
-  { name: 'block-size', type: 'int', min: 1, arg: 'N', help: 'mlp: characters of context', defaultText: '3' },
-  { name: 'embed', type: 'int', min: 1, arg: 'D', help: 'mlp: embedding dimension per character', defaultText: '10' },
-  { name: 'hidden', type: 'int-list', min: 1, arg: 'H[,H...]', help: 'mlp: hidden layer sizes, one per layer', defaultText: '200' },
-  { name: 'no-batchnorm', type: 'boolean', help: 'mlp: no BatchNorm after the hidden linear layers' },
-  { name: 'steps', type: 'int', min: 1, arg: 'N', help: 'optimisation steps', defaultText: '200000 (mlp), 200 (bigram)' },
-  { name: 'batch-size', type: 'int', min: 1, arg: 'N', help: 'mlp: examples per minibatch (bigram: always the full batch)', defaultText: '32' },
-  { name: 'lr', type: 'number', min: 0, exclusiveMin: true, arg: 'RATE', help: 'learning rate of SGD', defaultText: '0.1 (mlp), 50 (bigram)' },
-  {
-    name: 'lr-decay-at',
-    type: 'int',
-    min: 0,
-    arg: 'STEP',
-    help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
-    defaultText: 'steps/2 (mlp), never (bigram)',
-  },
-  { name: 'weight-decay', type: 'number', min: 0, arg: 'L', help: 'L2 weight decay: mlp, p −= lr·(g + L·p) on every parameter; bigram, the λ of the loss term λ·mean(W²)', defaultText: '0 (mlp), 0.01 (bigram)' },
-  { name: 'split', type: 'number-list', length: 3, arg: 'TR,DEV,TEST', help: 'fractions of the words for train, dev, test (1,0,0: all train)', defaultText: '0.8,0.1,0.1' },
-  { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
-  { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
-  backendFlag,
-  { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end (after saving)', defaultText: '10' },
-  { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
-  { name: 'json', type: 'boolean', help: 'print one JSON object per line (progress, samples, summary) and nothing else' },
-];
 
 const TRAIN_SAMPLES = 10;
 
 /** Most steps between progress callbacks, so a run with a huge --steps still reports every few seconds. */
-const MAX_PROGRESS_EVERY = { mlp: 100, bigram: 1 } as const;
+const MAX_PROGRESS_EVERY = { minibatch: 100, fullBatch: 1 } as const;
 
-async function createModel(setup: RunSetup, neural: NeuralSetup, reporter: Reporter): Promise<TrainableModel> {
-  let backend;
+/** Checks model-specific flags and the split. */
+function validate(parsed: ParsedFlags, kind: RegisteredKind): [number, number, number] {
+  for (const [name, kinds] of Object.entries(ONLY_FOR)) {
+    if (parsed.has(name) && !kinds.includes(kind)) {
+      throw new UsageError(`--${name}: applies to --model ${kinds.join(' or ')}, not to --model ${kind}`, 'train');
+    }
+  }
+  const split = flag<number[]>(parsed, 'split', [0.8, 0.1, 0.1]);
+  if (split.some((f) => f < 0) || Math.abs(split[0]! + split[1]! + split[2]! - 1) > 1e-9) {
+    throw new UsageError(`--split: expected 3 fractions >= 0 that sum to 1, got '${split.join(',')}'`, 'train');
+  }
+  if (!(split[0]! > 0)) throw new UsageError(`--split: the train fraction must be > 0, got '${split.join(',')}'`, 'train');
+  return split as [number, number, number];
+}
+
+/** The backend by name, as a usage error naming --backend when it cannot start. */
+async function backendOf(name: BackendName): Promise<Awaited<ReturnType<typeof createBackend>>> {
   try {
-    backend = await createBackend(neural.backend);
+    return await createBackend(name);
   } catch (error) {
-    throw new UsageError(`--backend: cannot start the ${neural.backend} backend (${(error as Error).message})`, 'train');
+    throw new UsageError(`--backend: cannot start the ${name} backend (${(error as Error).message})`, 'train');
   }
-  const { vocab, seed } = setup;
-  if (neural.mlp) {
-    const { hidden, blockSize, embedDim, batchNorm } = neural.mlp;
-    const mlp = await MLP.create({ vocab, blockSize, embedDim, hidden, batchNorm, seed, backend });
-    reporter.line(
-      `model: mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ` +
-        `${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${mlp.parameterCount} parameters; backend ${neural.backend}`,
-    );
-    return mlp;
-  }
-  const bigram = await NeuralBigram.create({ vocab, seed, regularization: neural.weightDecay, backend });
-  reporter.line(`model: neural bigram, λ = ${neural.weightDecay}; ${bigram.parameterCount} parameters; backend ${neural.backend}; full batch`);
-  return bigram;
-}
-
-async function trainNeural(setup: RunSetup, neural: NeuralSetup, model: TrainableModel, reporter: Reporter, context: CliContext): Promise<LoopOutcome> {
-  const { steps, lr, decayAt, evalEvery } = neural;
-  const historyEvery = progressInterval(steps, evalEvery);
-  const outcome = await trainLoop(
-    model,
-    {
-      options: {
-        data: { train: setup.splits.train, dev: setup.splits.dev.length > 0 ? setup.splits.dev : undefined },
-        steps,
-        batchSize: neural.batchSize,
-        lr: decayAt === null ? lr : (step: number) => (step < decayAt ? lr : lr / 10),
-        weightDecay: setup.kind === 'mlp' ? neural.weightDecay : 0,
-        evalEvery,
-        seed: setup.seed,
-      },
-      historyEvery,
-      progressEvery: divisorAtMost(historyEvery, MAX_PROGRESS_EVERY[setup.kind as 'mlp' | 'bigram']),
-      vocabSize: setup.vocab.size,
-      onSamples: (step) => printSamples(reporter, step, model.sample({ count: TRAIN_SAMPLES, seed: setup.seed + step }), setup.splits),
-    },
-    reporter,
-    context,
-  );
-  const verb = outcome.status === 'done' ? 'trained' : 'stopped after';
-  reporter.line(`${verb} ${outcome.steps} steps in ${formatDuration(outcome.seconds)} (${(outcome.steps / Math.max(1e-9, outcome.seconds)).toFixed(0)} steps/s)`);
-  return outcome;
-}
-
-/** Ctrl-C and friends: the best model so far (by dev loss), or the current one if dev was never evaluated. */
-function finishInterrupted(setup: RunSetup, model: TrainableModel, outcome: LoopOutcome, training: TrainingInfo, reporter: Reporter): number {
-  const { out } = setup;
-  if (out !== undefined) {
-    saveModelFile(out, outcome.best ? snapshotJSON(model, outcome.best.state) : model.toJSON(), training);
-    reporter.line(
-      outcome.best
-        ? `wrote the best model so far (dev loss ${formatLoss(outcome.best.dev)} at step ${outcome.best.step}) to ${out}`
-        : `wrote the model at the interruption to ${out}`,
-    );
-  }
-  reporter.event({
-    event: 'summary', interrupted: true, train_loss: null, dev_loss: jsonNumber(outcome.best?.dev), test_loss: null,
-    steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
-  });
-  return EXIT.interrupted;
-}
-
-/**
- * A diverged run: exit 1 with what diverged. The best model by dev loss seen before the divergence is written to
- * --out if a dev loss was evaluated; otherwise nothing is written (the current parameters are the last finite ones
- * of a run that is blowing up, not a model worth keeping), and the message says which.
- */
-function finishDiverged(setup: RunSetup, neural: NeuralSetup, model: TrainableModel, outcome: LoopOutcome, training: TrainingInfo, context: CliContext): number {
-  const at = outcome.divergedAt!;
-  const lr = neural.decayAt !== null && at.step - 1 >= neural.decayAt ? neural.lr / 10 : neural.lr;
-  const lines = [divergenceMessage(at.step, at.loss, setup.vocab.size, { kind: setup.kind, lr, weightDecay: neural.weightDecay, vocabSize: setup.vocab.size })];
-  const { out, best } = { out: setup.out, best: outcome.best };
-  if (out !== undefined && best) {
-    saveModelFile(out, snapshotJSON(model, best.state), { ...training, diverged: true });
-    lines.push(`wrote the best model seen before the divergence (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`);
-  } else if (out !== undefined) {
-    lines.push(`nothing was written to ${out}: no dev loss was evaluated before the divergence`);
-  }
-  for (const line of lines) context.stderr.write(`makemore train: ${line}\n`);
-  return EXIT.failure;
 }
 
 async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<number> {
-  const setup = setupRun(parsed);
-  const { kind, splits, vocab, out } = setup;
-  const reporter = createReporter(context.stdout, setup.json);
+  const resumed = parsed.has('resume') ? readResume(parsed) : null;
+  const saved = resumed?.settings;
+  const kind = (saved?.kind ?? flag<string>(parsed, 'model', 'mlp')) as RegisteredKind;
+  const entry = modelKind(kind, 'train');
+  const split = validate(parsed, kind);
+  const seed = saved?.seed ?? flag<number>(parsed, 'seed', 42);
+  const json = flag<boolean>(parsed, 'json', false);
+  const out = flag<string>(parsed, 'out');
+  const reporter = createReporter(context.stdout, json);
+  const dataPath = saved ? (saved.data === DEFAULT_SOURCE ? undefined : saved.data) : flag<string>(parsed, 'data');
+  const { words, source } = loadWords(dataPath, 'train', resumed ? '--resume: its data' : '--data');
+  if (out !== undefined) checkOutputFile(out, dataPath === undefined ? [] : [{ flag: resumed ? '--resume: its data' : '--data', path: dataPath }], 'train');
+
+  let vocab: Vocabulary;
+  try {
+    // the vocabulary of all words, so dev and test words never hold an unknown character
+    vocab = Vocabulary.fromWords(words);
+  } catch (error) {
+    throw new UsageError(`--data: ${(error as Error).message.replace(/^Vocabulary\.fromWords: /, '')}`, 'train');
+  }
+  if (resumed && (words.length !== saved!.words || !Vocabulary.fromChars(resumed.file.model.vocab).equals(vocab))) {
+    throw new UsageError(`--resume: the data '${source}' changed since '${resumed.path}' was saved (${saved!.words} words then, ${words.length} now)`, 'train');
+  }
+  const splits = splitWords(words, { seed, fractions: saved?.split ?? split });
+  if (splits.train.length === 0) {
+    throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
+  }
+  const plan = entry.training ? (resumed ? planFromResume(parsed, resumed) : planFromFlags(parsed, kind, entry)) : null;
+  if (plan && entry.training?.minibatch) {
+    // checked before anything is printed: a usage error leaves stdout empty
+    const examples = splits.train.reduce((s, w) => s + [...w].length + 1, 0);
+    if (plan.batchSize > examples) {
+      throw new UsageError(`--batch-size: ${plan.batchSize} is more than the ${examples} training examples`, 'train');
+    }
+  }
+  const options = saved?.options ?? modelSettingsOf(parsed, entry);
+  // sizes, BatchNorm's batch and a float32 learning rate, before anything is printed
+  checkRunLimits(kind, options, vocab.size, plan, resumed?.step ?? 0);
+  const settings: TrainSettings = { kind, data: source, words: words.length, split: saved?.split ?? split, seed, options };
   reporter.event({
-    event: 'start', model: kind, data: setup.source, words: setup.words.length, train_words: splits.train.length,
-    dev_words: splits.dev.length, test_words: splits.test.length, vocab_size: vocab.size,
+    event: 'start', model: kind, data: source, words: words.length, train_words: splits.train.length,
+    dev_words: splits.dev.length, test_words: splits.test.length, vocab_size: vocab.size, resumed_from: resumed?.path,
   });
   reporter.line(
-    `data: ${setup.source}, ${setup.words.length} words, ${vocab.size} characters (with '.'); ` +
+    `data: ${source}, ${words.length} words, ${vocab.size} characters (with '.'); ` +
       `split ${splits.train.length} train / ${splits.dev.length} dev / ${splits.test.length} test`,
   );
 
-  let model: LanguageModel;
-  let training: TrainingInfo;
-  if (setup.ngram) {
-    const { n, smoothing } = setup.ngram;
+  let model: AnyModel;
+  let training: TrainingInfo = {};
+
+  if (!plan) {
     const started = performance.now();
-    model = NGramModel.fit(splits.train, { n, smoothing, vocab });
+    model = await entry.create(vocab, options, { seed, words: splits.train });
     const seconds = (performance.now() - started) / 1000;
-    reporter.line(`model: ngram, n = ${n}, add-${smoothing} smoothing; counted ${splits.train.length} words in ${formatDuration(seconds)}`);
-    training = { steps: 0, seconds, settings: { ...setup.settings } };
+    reporter.line(`model: ${entry.describe(model)}; counted ${splits.train.length} words in ${formatDuration(seconds)}`);
+    training = { steps: 0, seconds, settings: { ...settings } };
   } else {
-    const neural = setup.neural!;
-    const trainable = await createModel(setup, neural, reporter);
-    model = trainable;
-    const outcome = await trainNeural(setup, neural, trainable, reporter, context);
+    const backendName = flag<BackendName>(parsed, 'backend', 'wasm');
+    const backend = await backendOf(backendName);
+    if (entry.training!.weightDecay.meaning === 'regularization') options.regularization = plan.weightDecay;
+    model = resumed
+      ? await entry.fromJSON(resumed.file.model, { backend })
+      : await entry.create(vocab, options, { seed, backend, words: splits.train });
+    reporter.line(`model: ${entry.describe(model)}; backend ${backendName}; optimizer ${describeOptimizer(plan)}`);
+    if (resumed) reporter.line(`resuming '${resumed.path}' at step ${resumed.step}`);
+    Object.assign(settings, {
+      steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
+      optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
+    });
+    const run = await runSteps(model, entry, plan, resumed, { seed, splits, vocabSize: vocab.size, reporter, context });
     training = {
-      steps: outcome.steps, seconds: outcome.seconds, history: compactHistory(outcome.history),
-      interrupted: outcome.status === 'interrupted' || undefined, settings: { ...setup.settings },
+      steps: run.step,
+      seconds: (resumed?.file.training.seconds ?? 0) + run.seconds,
+      history: compactHistory([...(resumed?.file.training.history ?? []), ...run.history]),
+      interrupted: run.status === 'interrupted' || undefined,
+      resume: run.resume,
+      settings: { ...settings },
     };
-    if (outcome.status === 'interrupted') return finishInterrupted(setup, trainable, outcome, training, reporter);
-    if (outcome.status === 'diverged') return finishDiverged(setup, neural, trainable, outcome, training, context);
+    if (run.status === 'interrupted') return finishInterrupted(out, model, run, training, reporter);
+    if (run.status === 'diverged') return finishDiverged(out, model, entry, plan, run, training, vocab.size, context);
   }
 
-  // from here on a signal no longer stops anything half-way: the model is evaluated and saved, then we exit
+  // from here on a signal stops nothing half-way: the model is evaluated and saved, then the command ends
   let lateSignal = false;
   const removeLate = context.onInterrupt(() => (lateSignal = true));
   try {
@@ -197,12 +150,13 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
     const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
     training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
     reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
-    // saved before the final samples: nothing after training can lose the model
+    // written before the final samples: nothing after training can lose the model
     if (out !== undefined) {
       saveModelFile(out, model.toJSON(), training);
       reporter.line(`wrote ${out}`);
     }
-    if (setup.samples > 0 && !lateSignal) printSamples(reporter, null, model.sample({ count: setup.samples, seed: setup.seed }), splits);
+    const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
+    if (finalSamples > 0 && !lateSignal) printSamples(reporter, null, model.sample({ count: finalSamples, seed }), splits);
     reporter.event({
       event: 'summary', model: kind, train_loss: jsonNumber(losses.train), dev_loss: jsonNumber(losses.dev),
       test_loss: jsonNumber(losses.test), steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
@@ -211,6 +165,92 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   } finally {
     removeLate();
   }
+}
+
+/** The model as it was at the best dev loss (or as it is, without a dev evaluation or a snapshot). */
+function bestJSON(model: AnyModel, run: LoopOutcome): ReturnType<AnyModel['toJSON']> {
+  return run.best?.snapshot ? snapshotJSON(model as unknown as NetModel, run.best.snapshot) : model.toJSON();
+}
+
+/** Ctrl-C, SIGTERM, SIGHUP: the best model so far (by dev loss), or the current one if dev was never evaluated. */
+function finishInterrupted(out: string | undefined, model: AnyModel, run: LoopOutcome, training: TrainingInfo, reporter: Reporter): number {
+  const best = run.best;
+  if (out !== undefined) {
+    saveModelFile(out, bestJSON(model, run), best ? { ...training, resume: best.resume } : training);
+    reporter.line(
+      best
+        ? `wrote the best model so far (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`
+        : `wrote the model at the interruption to ${out}`,
+    );
+  }
+  reporter.event({
+    event: 'summary', interrupted: true, train_loss: null, dev_loss: jsonNumber(best?.dev), test_loss: null,
+    steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
+  });
+  return EXIT.interrupted;
+}
+
+/**
+ * A diverged run: exit 1, saying what diverged. The best model by dev loss seen before the divergence is written to
+ * --out if a dev loss was evaluated; otherwise nothing is written (the current parameters are the last finite ones of
+ * a run that is blowing up, not a model worth keeping), and the message says which.
+ */
+function finishDiverged(
+  out: string | undefined, model: AnyModel, entry: ModelKindEntry, plan: TrainingPlan, run: LoopOutcome,
+  training: TrainingInfo, vocabSize: number, context: CliContext,
+): number {
+  const at = run.divergedAt!;
+  const regularization = entry.training?.weightDecay.meaning === 'regularization';
+  const lines = [divergenceMessage(at.step, at.loss, vocabSize, { regularization, lr: at.lr, weightDecay: plan.weightDecay, vocabSize })];
+  const best = run.best;
+  if (out !== undefined && best) {
+    saveModelFile(out, bestJSON(model, run), { ...training, diverged: true, resume: best.resume });
+    lines.push(`wrote the best model seen before the divergence (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`);
+  } else if (out !== undefined) {
+    lines.push(`nothing was written to ${out}: no dev loss was evaluated before the divergence`);
+  }
+  for (const line of lines) context.stderr.write(`makemore train: ${line}\n`);
+  return EXIT.failure;
+}
+
+function describeOptimizer(plan: TrainingPlan): string {
+  const { kind, ...rest } = plan.optimizer;
+  return `${kind} (${Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')}), lr ${plan.lr}` +
+    (plan.lrDecayAt === null ? '' : ` → ${plan.lr / 10} at step ${plan.lrDecayAt}`);
+}
+
+/** Trains for the plan's steps with progress, in-train samples, signals and divergence handling (train-loop.ts). */
+async function runSteps(
+  model: AnyModel,
+  entry: ModelKindEntry,
+  plan: TrainingPlan,
+  resumed: ResumedRun | null,
+  io: { seed: number; splits: ReturnType<typeof splitWords>; vocabSize: number; reporter: Reporter; context: CliContext },
+): Promise<LoopOutcome> {
+  const { reporter, splits, seed } = io;
+  const start = resumed?.step ?? 0;
+  const { lr, lrDecayAt } = plan;
+  const historyEvery = progressInterval(plan.steps, plan.evalEvery);
+  const cap = entry.training?.minibatch ? MAX_PROGRESS_EVERY.minibatch : MAX_PROGRESS_EVERY.fullBatch;
+  const run = await trainLoop(model as unknown as LanguageModel & Trainable, {
+    options: {
+      data: { train: splits.train, dev: splits.dev.length > 0 ? splits.dev : undefined },
+      steps: plan.steps,
+      batchSize: plan.batchSize,
+      lr: lrDecayAt === null ? lr : (step: number) => (step < lrDecayAt ? lr : lr / 10),
+      optimizer: plan.optimizer,
+      evalEvery: plan.evalEvery,
+    },
+    start,
+    rng: resumed ? Rng.fromState(resumed.batchRng) : new Rng(seed),
+    historyEvery,
+    progressEvery: divisorAtMost(historyEvery, cap),
+    vocabSize: io.vocabSize,
+    onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: seed + step }), splits),
+  }, reporter, io.context);
+  const verb = run.status === 'done' ? 'trained' : 'stopped after';
+  reporter.line(`${verb} ${run.step} steps in ${formatDuration(run.seconds)} (${(run.steps / Math.max(1e-9, run.seconds)).toFixed(0)} steps/s)`);
+  return run;
 }
 
 /** The `train` command. */
@@ -222,12 +262,15 @@ export const trainCommand: Command = {
     "samples marked as in the training set, in dev/test, or new; then reports the mean NLL on train/dev/test, prints\n" +
     'writes the model with --out, then prints samples. Ctrl-C (or SIGTERM, SIGHUP) stops training and writes the best\n' +
     'model so far (by dev loss). A run whose loss stops being finite, or exceeds 10 × ln V, stops with exit 1 and\n' +
-    'writes the best model by dev loss seen before it, if a dev loss was evaluated (otherwise it writes nothing).',
-  flags,
+    'writes the best model by dev loss seen before it, if a dev loss was evaluated (otherwise it writes nothing).\n' +
+    '--resume FILE continues a run saved with --out for --steps more steps, exactly as if it had never stopped.',
+  flags: trainFlags,
   examples:
     'Examples:\n' +
     '  makemore train --steps 20000 --out model.json\n' +
+    '  makemore train --resume model.json --steps 20000 --out model.json\n' +
     '  makemore train --data names.txt --model ngram --n 3 --split 1,0,0\n' +
-    '  makemore train --model bigram --steps 100 --lr 50 --out bigram.json',
+    '  makemore train --model bigram --steps 100 --lr 50 --out bigram.json\n' +
+    '  makemore train --optimizer adamw --lr 0.001 --steps 20000',
   run: runTrain,
 };

@@ -12,15 +12,17 @@
  * change to parameters, vocabulary, hyper-parameters or history is caught, while re-indenting the file is not an error.
  */
 import type { ModelKind, ModelState } from '../models/model.ts';
+import { isModelKind, MODEL_KINDS } from '../models/registry.ts';
 import { isBase64 } from '../models/tensor-codec.ts';
 import { canonicalJsonCrc32, spliceBig, stringifyExtracting } from './json-big.ts';
 
 /** The value of the `format` field. */
 export const MODEL_FILE_FORMAT = 'makemore-wasm';
-/** The format version this code writes, and the newest it reads. */
-export const MODEL_FILE_VERSION = 1;
-
-const KINDS: readonly ModelKind[] = ['ngram', 'bigram', 'mlp'];
+/**
+ * The format version this code writes, and the newest it reads. Version 2 added the optimizer's state to neural
+ * models (`model.optimizer`) and the position of a run (`training.resume`); version 1 files still load.
+ */
+export const MODEL_FILE_VERSION = 2;
 
 /** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
 export interface LossPoint {
@@ -47,6 +49,11 @@ export interface TrainingInfo {
   interrupted?: boolean;
   /** True when training diverged and this is the best model (by dev loss) seen before it. */
   diverged?: boolean;
+  /**
+   * Where the run stands, so `makemore train --resume` continues it exactly: steps done in all, and the state of
+   * the minibatch stream (the Rng) after the last of them.
+   */
+  resume?: { step: number; batchRng: number[] };
 }
 
 /** A decoded model file. */
@@ -178,8 +185,8 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   const model = doc.model;
   if (!isObject(model)) return fail('has no "model" object');
   if (!isObject(training)) return fail('has a "training" field that is not an object');
-  if (typeof model.kind !== 'string' || !KINDS.includes(model.kind as ModelKind)) {
-    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${KINDS.join(', ')})`);
+  if (!isModelKind(model.kind)) {
+    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${MODEL_KINDS.join(', ')})`);
   }
   if (!isObject(model.config)) fail('has no model "config" object');
   if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {

@@ -1,16 +1,21 @@
 /**
  * The neural bigram of makemore part 1: one weight matrix W[V×V], logits = one-hot(previous) · W (a row lookup),
- * softmax, cross-entropy plus λ·mean(W²), trained by full-batch gradient descent.
+ * softmax, cross-entropy plus λ·mean(W²), trained by full-batch gradient descent. On src/nn it is a Net of a single
+ * {@link Embedding} layer (the row lookup); the exact O(V²) count-gradient path is its own specialization that writes
+ * the Net's gradient block directly.
  */
 import type { Backend, Ptr } from '../backend/index.ts';
 import type { Contexts } from '../data/contexts.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
-import { Rng } from '../rng.ts';
+import { Embedding } from '../nn/embedding.ts';
+import { Net, type Workspace } from '../nn/net.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
+import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
+import type { TrainingSession, TrainingSetup } from './training.ts';
 
 /** Options for {@link NeuralBigram.create}. */
 export interface NeuralBigramOptions {
@@ -53,12 +58,10 @@ interface BigramData {
   /** Row sums of counts. */
   totals: Float64Array;
   /** int32 previous / next ids of every example. */
-  X: Ptr;
-  Y: Ptr;
-  /** M×V logits for the per-example path, allocated on first use. */
-  logits: Ptr | null;
-  /** Arena mark before this data's allocations. */
-  mark: number;
+  X: Int32Array;
+  Y: Int32Array;
+  /** The per-example path's workspace (ids, targets, M×V logits), allocated on first use. */
+  ws: Workspace | null;
 }
 
 /**
@@ -73,10 +76,10 @@ export class NeuralBigram implements LanguageModel {
   /** The initialization seed. */
   readonly seed: number;
   readonly backend: Backend;
+  /** W as the table of an Embedding: its gradient, optimizer and rollback are the Net's. */
+  readonly net: Net;
   private readonly W: Ptr;
   private readonly dW: Ptr;
-  /** W as it was before the last update that started from a finite loss: restored when a loss is not finite. */
-  private readonly lastFinite: Ptr;
   /** V×V scratch: log-softmax of W (count path). */
   private readonly logP: Ptr;
   private data: BigramData | null = null;
@@ -86,16 +89,12 @@ export class NeuralBigram implements LanguageModel {
     this.seed = seed;
     this.regularization = regularization;
     this.backend = backend;
-    const n = vocab.size * vocab.size;
-    const arena = backend.arena;
-    this.W = arena.allocF32(n, 'bigram.W');
-    this.dW = arena.allocF32(n, 'bigram.dW');
-    this.lastFinite = arena.allocF32(n, 'bigram.lastFinite');
-    this.logP = arena.allocF32(n, 'bigram.logP');
-    const rng = new Rng(seed);
-    const w = arena.f32(this.W, n);
-    for (let i = 0; i < n; i++) w[i] = rng.normal();
-    arena.f32(this.lastFinite, n).set(w);
+    const V = vocab.size;
+    this.net = new Net(backend, new Embedding(V, V, { name: 'W' }), { input: [1], classes: V, seed, name: 'bigram' });
+    const W = this.net.tensor('W');
+    this.W = W.ptr;
+    this.dW = W.grad!;
+    this.logP = backend.arena.allocF32(V * V, 'bigram.logP');
   }
 
   /** A new model with W ~ N(0, 1). */
@@ -153,20 +152,9 @@ export class NeuralBigram implements LanguageModel {
     const totals = new Float64Array(V);
     for (let i = 0; i < V; i++) for (let j = 0; j < V; j++) totals[i]! += counts[i * V + j]!;
 
-    const arena = this.backend.arena;
-    // free the old data, unless a model sharing the arena has allocated since (then it stays: stack discipline)
-    if (this.data && arena.mark() === this.dataTop) arena.release(this.data.mark);
-    const mark = arena.mark();
-    const xp = arena.allocI32(X.length, 'bigram.X');
-    arena.i32(xp, X.length).set(X);
-    const yp = arena.allocI32(Y.length, 'bigram.Y');
-    arena.i32(yp, Y.length).set(Y);
-    this.data = { count: X.length, counts, totals, X: xp, Y: yp, logits: null, mark };
-    this.dataTop = arena.mark();
+    if (this.data?.ws) this.net.freeWorkspace(this.data.ws);
+    this.data = { count: X.length, counts, totals, X, Y, ws: null };
   }
-
-  /** Arena mark just after the current data's allocations: if nothing came after, the data can be freed. */
-  private dataTop = -1;
 
   /**
    * Loss of the current data (mean NLL plus λ·mean(W²)) and its gradient, written to the model's gradient buffer
@@ -196,16 +184,13 @@ export class NeuralBigram implements LanguageModel {
       }
       loss = sum / data.count;
     } else if (path === 'examples') {
-      const M = data.count;
-      if (data.logits === null) {
-        if (arena.mark() !== this.dataTop) throw new Error('NeuralBigram: the shared arena changed since setData; call setData again');
-        data.logits = arena.allocF32(M * V, 'bigram.logits');
-        this.dataTop = arena.mark();
+      // the general path of every neural model: gather, fused softmax-CE, scatter-add (the Net's own step)
+      if (data.ws === null) {
+        data.ws = this.net.workspace(data.count, true);
+        arena.i32(data.ws.ids, data.count).set(data.X);
+        arena.i32(data.ws.targets, data.count).set(data.Y);
       }
-      be.embeddingGather(data.logits, this.W, data.X, M, 1, V);
-      loss = be.softmaxCrossEntropy(data.logits, data.logits, data.Y, M, V);
-      be.zero(this.dW, n);
-      be.embeddingScatterAdd(this.dW, data.logits, data.X, M, 1, V);
+      loss = this.net.lossAndGradients(data.ws);
     } else {
       throw new Error(`NeuralBigram: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
     }
@@ -232,16 +217,7 @@ export class NeuralBigram implements LanguageModel {
    */
   step(lr: number, options: { path?: GradientPath } = {}): number {
     if (!Number.isFinite(lr)) throw new Error(`NeuralBigram.step: lr must be a finite number, got ${lr}`);
-    const loss = this.lossAndGradient(options.path ?? 'counts');
-    const n = this.parameterCount;
-    const F = this.backend.arena.F32;
-    if (!Number.isFinite(loss)) {
-      F.copyWithin(this.W >>> 2, this.lastFinite >>> 2, (this.lastFinite >>> 2) + n);
-      return loss;
-    }
-    F.copyWithin(this.lastFinite >>> 2, this.W >>> 2, (this.W >>> 2) + n);
-    this.backend.raw.sgdUpdate(this.W, this.dW, n, lr, 0);
-    return loss;
+    return this.net.update(this.lossAndGradient(options.path ?? 'counts'), lr);
   }
 
   /**
@@ -272,9 +248,30 @@ export class NeuralBigram implements LanguageModel {
   /** Overwrites W (V×V values). */
   setWeights(values: ArrayLike<number>): void {
     const n = this.parameterCount;
-    if (values.length !== n) throw new Error(`NeuralBigram.setWeights: expected ${n} values (V×V), got ${values.length}`);
-    this.backend.arena.f32(this.W, n).set(values);
-    this.backend.arena.f32(this.lastFinite, n).set(values);
+    if (values?.length !== n) throw new Error(`NeuralBigram.setWeights: expected ${n} values (V×V), got ${values?.length}`);
+    this.net.setTensor('W', values, 'NeuralBigram.setWeights');
+  }
+
+  /** Returns the model's arena memory to its backend; the model cannot be used afterwards. */
+  dispose(): void {
+    this.net.dispose();
+    const arena = this.backend.arena as unknown as { free?: (p: Ptr) => void };
+    arena.free?.(this.logP);
+    this.data = null;
+  }
+
+  /** {@link train}'s hook: the training words (or bigram contexts) as the full batch, one step per call. */
+  startTraining(setup: TrainingSetup): TrainingSession {
+    this.setData(setup.train);
+    if (setup.optimizer) this.net.setOptimizer(setup.optimizer);
+    const path = (setup.extra.path as GradientPath | undefined) ?? 'counts';
+    const dev = setup.dev;
+    const devLoss = dev === null
+      ? null
+      : Array.isArray(dev)
+        ? () => this.nll(dev as readonly string[])
+        : () => bigramContextsNll(this, dev as Contexts);
+    return { step: (lr) => this.step(lr, { path }), devLoss, end: () => {} };
   }
 
   /** The model's next-character distributions, softmax of each row of W in float64 (V×V). */
@@ -333,6 +330,7 @@ export class NeuralBigram implements LanguageModel {
       config: { regularization: this.regularization, seed: this.seed },
       vocab: this.vocab.toJSON(),
       tensors: { W: encodeTensor(this.weights(), [V, V]) },
+      optimizer: optimizerToJSON(this.net),
     };
   }
 
@@ -349,6 +347,7 @@ export class NeuralBigram implements LanguageModel {
       backend: options.backend,
     });
     model.setWeights(W);
+    optimizerFromJSON(model.net, state.optimizer, 'NeuralBigram.fromJSON');
     return model;
   }
 
@@ -363,4 +362,18 @@ function checkIds(ids: Int32Array, V: number, name: string): void {
     const v = ids[i]!;
     if (v < 0 || v >= V) throw new Error(`NeuralBigram.setData: ${name}[${i}] = ${v} is out of range [0, ${V})`);
   }
+}
+
+/** Mean NLL of bigram contexts (blockSize 1) from the model's probabilities. */
+function bigramContextsNll(model: NeuralBigram, c: Contexts): number {
+  if (c.blockSize !== 1) throw new Error(`train: data.dev for a NeuralBigram must have blockSize 1, got ${c.blockSize}`);
+  const V = model.vocab.size;
+  const P = model.probabilities();
+  let sum = 0;
+  for (let i = 0; i < c.count; i++) {
+    const x = c.X[i]!, y = c.Y[i]!;
+    if (x < 0 || x >= V || y < 0 || y >= V) throw new Error(`train: data.dev example ${i} (${x} → ${y}) has an id outside [0, ${V})`);
+    sum -= Math.log(P[x * V + y]!);
+  }
+  return sum / c.count;
 }

@@ -1,28 +1,4 @@
 /**
- * Restoring any saved model from its {@link ModelState}, whatever its kind.
+ * Restoring any saved model from its {@link ModelState}, whatever its kind: the registry dispatches on `state.kind`.
  */
-import type { BackendOption } from './backend-option.ts';
-import { NeuralBigram } from './bigram.ts';
-import { MLP } from './mlp.ts';
-import type { ModelState } from './model.ts';
-import { NGramModel } from './ngram.ts';
-
-/** Any model of the library. */
-export type AnyModel = NGramModel | NeuralBigram | MLP;
-
-/**
- * The model a {@link ModelState} describes: dispatches on `state.kind`. Neural models are placed on `backend`
- * (default 'wasm'); an n-gram model needs none. An MLP comes back in eval mode.
- */
-export async function modelFromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<AnyModel> {
-  switch (state?.kind) {
-    case 'ngram':
-      return NGramModel.fromJSON(state);
-    case 'bigram':
-      return NeuralBigram.fromJSON(state, options);
-    case 'mlp':
-      return MLP.fromJSON(state, options);
-    default:
-      throw new Error(`modelFromJSON: unknown model kind ${JSON.stringify(state?.kind)} (expected 'ngram', 'bigram' or 'mlp')`);
-  }
-}
+export { modelFromJSON, type AnyModel } from './registry.ts';

@@ -2,8 +2,10 @@
  * What every model shares, so the training loop, the CLI, the model files and the browser demo can treat them alike.
  */
 
-/** The three model families. */
-export type ModelKind = 'ngram' | 'bigram' | 'mlp';
+import type { SavedOptimizer } from './optimizer-state.ts';
+
+/** A model family's name, as the registry (src/models/registry.ts) lists them. */
+export type ModelKind = string;
 
 /** Options for {@link LanguageModel.sample}. */
 export interface SampleOptions {
@@ -34,6 +36,8 @@ export interface ModelState {
   config: Record<string, unknown>;
   vocab: string[];
   tensors: Record<string, TensorState>;
+  /** Neural models: the optimizer's settings, update count and state (absent in files of format 1). */
+  optimizer?: SavedOptimizer;
 }
 
 /** The interface every model implements. */

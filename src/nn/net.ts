@@ -1,0 +1,336 @@
+/**
+ * Net: a root {@link Layer} that maps int32 ids to logits, laid out in one backend arena — parameters then buffers in
+ * one block (one optimizer call, one copy), gradients in one block, optimizer state, and workspaces per batch size —
+ * plus the training step: zero gradients, forward, fused softmax-cross-entropy (targets of −1 are ignored), backward
+ * in reverse order, the optimizer, and the rollback to the last finite state when a loss is not finite.
+ *
+ * A Net owns every byte it allocates and returns it with {@link Net.dispose}, so models sharing one backend never
+ * overwrite or leak each other's memory. A training step allocates nothing and copies nothing between JS and wasm.
+ */
+import type { Backend } from '../backend/backend.ts';
+import type { Ptr } from '../backend/kernels.ts';
+import { Rng } from '../rng.ts';
+import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
+import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
+
+/** Options for a {@link Net}. */
+export interface NetOptions {
+  /** One example's ids, e.g. [blockSize]. */
+  input: Shape;
+  /** Number of classes: the last dimension of the output (the vocabulary size). */
+  classes: number;
+  /** Seed (or Rng) of the initialization (default 42). */
+  seed?: number | Rng;
+  /** Optimizer (default plain SGD); changeable later with {@link Net.setOptimizer}. */
+  optimizer?: OptimizerKind | OptimizerSpec | Optimizer;
+  /** Prefix of the arena allocation names, for messages (default 'net'). */
+  name?: string;
+}
+
+/** The buffers of a forward (and, in training, backward) pass over up to `rows` examples. */
+export interface Workspace {
+  readonly rows: number;
+  readonly training: boolean;
+  /** int32 ids [rows × input]. */
+  readonly ids: Ptr;
+  /** int32 targets [rows × outputRows] (−1: no target). */
+  readonly targets: Ptr;
+  /** float32 logits [rows × output]; the loss overwrites them with their gradient. */
+  readonly logits: Ptr;
+  readonly root: unknown;
+  readonly allocations: Ptr[];
+}
+
+/** Everything about the optimizer that a model file needs to continue a run exactly. */
+export interface OptimizerState {
+  spec: Required<OptimizerSpec>;
+  /** Updates done so far (AdamW's t). */
+  step: number;
+  /** stateSlots × parameterFloats values (padding included), or empty. */
+  values: Float32Array;
+}
+
+const PAD = 4; // floats: each tensor starts 16-byte aligned, so SIMD loads never straddle two tensors
+
+export class Net {
+  readonly backend: Backend;
+  readonly root: Layer;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly classes: number;
+  /** Every parameter then every buffer, in storage order. */
+  readonly tensors: readonly Tensor[];
+  readonly parameterCount: number;
+  /** Floats of the parameter block (padded) and of parameters plus buffers. */
+  readonly paramFloats: number;
+  readonly stateFloats: number;
+  readonly state: Ptr;
+  readonly grads: Ptr;
+  private readonly name: string;
+  private readonly owned: Ptr[] = [];
+  private optimizer: Optimizer;
+  private optState: Ptr | null = null;
+  private optStep = 0;
+  /** State, optimizer state and step as they were before the last update that started from a finite loss. */
+  private lastFinite: Ptr = 0;
+  private lastFiniteStep = 0;
+  private disposed = false;
+
+  constructor(backend: Backend, root: Layer, options: NetOptions) {
+    this.backend = backend;
+    this.root = root;
+    this.name = options.name ?? 'net';
+    this.input = options.input.slice();
+    this.classes = options.classes;
+    if (!(root instanceof Layer)) throw new Error(`Net: root must be a Layer, got ${String(root)}`);
+    if (!root.takesIds) throw new ShapeError(`Net: the first layer must take ids (an Embedding), got ${root.describe()}`);
+    const setup = root.setup(this.input);
+    this.output = setup.output.slice();
+    if (this.output[this.output.length - 1] !== this.classes) {
+      throw new ShapeError(`Net: the output ${formatShape(this.output)} must end in the ${this.classes} classes (${root.describe()})`);
+    }
+    const params = setup.params ?? [];
+    const buffers = setup.buffers ?? [];
+    const layout = layOut(params, buffers);
+    this.paramFloats = layout.paramFloats;
+    this.stateFloats = layout.stateFloats;
+    this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
+    this.state = this.alloc('f32', this.stateFloats, 'state');
+    this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
+    this.tensors = [...params, ...buffers].map((spec, i) => ({
+      name: spec.name,
+      shape: spec.shape.slice(),
+      ptr: this.state + layout.offsets[i]! * 4,
+      grad: i < params.length ? this.grads + layout.offsets[i]! * 4 : null,
+    }));
+    root.bind(new Map(this.tensors.map((t) => [t.name, t])));
+    this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
+    this.optimizer = makeOptimizer(options.optimizer);
+    this.allocOptimizerState();
+    this.saveLastFinite();
+  }
+
+  /** The optimizer in use. */
+  get optimizerSpec(): Readonly<Required<OptimizerSpec>> {
+    return this.optimizer.spec;
+  }
+
+  /** Updates done with the current optimizer (AdamW's t). */
+  get optimizerStep(): number {
+    return this.optStep;
+  }
+
+  /** Replaces the optimizer; its state starts from zero unless the new one has the same settings as the old. */
+  setOptimizer(spec: OptimizerKind | OptimizerSpec | Optimizer): void {
+    const next = makeOptimizer(spec, 'Net.setOptimizer');
+    if (sameSpec(next.spec, this.optimizer.spec)) return;
+    this.optimizer = next;
+    this.optStep = 0;
+    this.allocOptimizerState();
+    this.saveLastFinite();
+  }
+
+  /** A copy of the optimizer's settings, step and state, for model files. */
+  optimizerState(): OptimizerState {
+    const n = this.optimizer.stateSlots * this.paramFloats;
+    const values = n > 0 ? this.backend.arena.f32(this.optState!, n).slice() : new Float32Array(0);
+    return { spec: { ...this.optimizer.spec } as Required<OptimizerSpec>, step: this.optStep, values };
+  }
+
+  /** Restores what {@link Net.optimizerState} returned (the same layout of parameters is required). */
+  setOptimizerState(s: OptimizerState): void {
+    this.optimizer = makeOptimizer(s.spec, 'Net.setOptimizerState');
+    this.allocOptimizerState();
+    const n = this.optimizer.stateSlots * this.paramFloats;
+    if (s.values.length !== n) {
+      throw new Error(`Net.setOptimizerState: ${s.spec.kind} needs ${n} state values for this model, got ${s.values.length}`);
+    }
+    if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Net.setOptimizerState: step must be an integer >= 0, got ${s.step}`);
+    if (n > 0) this.backend.arena.f32(this.optState!, n).set(s.values);
+    this.optStep = s.step;
+    this.saveLastFinite();
+  }
+
+  /** A workspace for up to `rows` examples, owned by this Net until {@link Net.freeWorkspace} or dispose. */
+  workspace(rows: number, training: boolean): Workspace {
+    this.live('workspace');
+    const allocations: Ptr[] = [];
+    const alloc: Allocator = {
+      f32: (n, what) => this.track(allocations, this.alloc('f32', n, what)),
+      i32: (n, what) => this.track(allocations, this.alloc('i32', n, what)),
+    };
+    const outRows = sizeOf(this.output) / this.classes;
+    const ids = alloc.i32(rows * sizeOf(this.input), 'ids');
+    const targets = alloc.i32(rows * outRows, 'targets');
+    const logits = alloc.f32(rows * sizeOf(this.output), 'logits');
+    const root = this.root.workspace(alloc, rows, training);
+    return { rows, training, ids, targets, logits, root, allocations };
+  }
+
+  /** Returns a workspace's memory to the arena. */
+  freeWorkspace(ws: Workspace): void {
+    for (const p of ws.allocations) this.release(p);
+    ws.allocations.length = 0;
+  }
+
+  /** Targets per example (1 for a next-character model, T for a sequence model). */
+  get targetsPerExample(): number {
+    return sizeOf(this.output) / this.classes;
+  }
+
+  /** Forward pass of the first B examples of a workspace (ids already written); logits in ws.logits. */
+  forward(ws: Workspace, B: number, training: boolean): void {
+    this.root.forward({ k: this.backend.raw, B, training, x: ws.ids, y: ws.logits, dx: null, dy: -1, ws: ws.root });
+  }
+
+  /**
+   * One training step on the B = ws.rows examples written in the workspace: returns the mean loss over the real
+   * targets before the update (see {@link Net.update} for a loss that is not finite).
+   */
+  trainStep(ws: Workspace, lr: number): number {
+    return this.update(this.lossAndGradients(ws), lr);
+  }
+
+  /**
+   * Forward in training mode, the fused softmax-cross-entropy, and — when the loss is finite — the gradients of every
+   * parameter (zeroed first, then accumulated by backward in reverse order). Returns the mean loss.
+   */
+  lossAndGradients(ws: Workspace): number {
+    const k = this.backend.raw;
+    const B = ws.rows;
+    this.forward(ws, B, true);
+    const loss = k.softmaxCrossEntropy(ws.logits, ws.logits, ws.targets, B * this.targetsPerExample, this.classes);
+    if (Number.isFinite(loss)) {
+      k.zero(this.grads, this.paramFloats);
+      this.root.backward({ k, B, training: true, x: ws.ids, y: ws.logits, dx: null, dy: ws.logits, ws: ws.root });
+    }
+    return loss;
+  }
+
+  /**
+   * The optimizer's update from the gradients in the gradient block, unless `loss` is not finite: then nothing is
+   * updated and the state and the optimizer go back to where they were before the last update that started from a
+   * finite loss (the caller should stop and lower the learning rate). Returns `loss`.
+   */
+  update(loss: number, lr: number): number {
+    const F = this.backend.arena.F32;
+    if (!Number.isFinite(loss)) {
+      this.restoreLastFinite(F);
+      return loss;
+    }
+    this.saveLastFinite(F);
+    this.optStep++;
+    this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
+    return loss;
+  }
+
+  /** The tensor called `name`; errors list the names there are. */
+  tensor(name: string, who = 'Net.tensor'): Tensor {
+    const t = this.tensors.find((s) => s.name === name);
+    if (!t) throw new Error(`${who}: no tensor named ${JSON.stringify(name)} (have ${this.tensors.map((s) => s.name).join(', ')})`);
+    return t;
+  }
+
+  /** Overwrites a tensor's values (and its copy in the rollback state). */
+  setTensor(name: string, values: ArrayLike<number>, who = 'Net.setTensor'): void {
+    const t = this.tensor(name, who);
+    const n = sizeOf(t.shape);
+    if (values?.length !== n) throw new Error(`${who}: '${name}' has ${n} values [${t.shape.join('×')}], got ${values?.length}`);
+    this.backend.arena.f32(t.ptr, n).set(values);
+    this.backend.arena.f32(this.lastFinite + (t.ptr - this.state), n).set(values);
+  }
+
+  /** Returns every byte this Net allocated to the arena; the Net cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const p of this.owned.splice(0).reverse()) freePtr(this.backend, p);
+  }
+
+  // ---- internals ----
+
+  private initialize(specs: TensorSpec[], rng: Rng): void {
+    const F = this.backend.arena.F32;
+    specs.forEach((spec, i) => {
+      const p = this.tensors[i]!.ptr >>> 2;
+      for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
+    });
+  }
+
+  private allocOptimizerState(): void {
+    if (this.optState !== null) this.release(this.optState);
+    if (this.lastFinite !== 0) this.release(this.lastFinite);
+    const n = this.optimizer.stateSlots * this.paramFloats;
+    this.optState = n > 0 ? this.alloc('f32', n, 'optimizer') : null;
+    this.lastFinite = this.alloc('f32', this.stateFloats + n, 'lastFinite');
+  }
+
+  private saveLastFinite(F = this.backend.arena.F32): void {
+    const s = this.state >>> 2, l = this.lastFinite >>> 2;
+    F.copyWithin(l, s, s + this.stateFloats);
+    if (this.optState !== null) {
+      const o = this.optState >>> 2;
+      F.copyWithin(l + this.stateFloats, o, o + this.optimizer.stateSlots * this.paramFloats);
+    }
+    this.lastFiniteStep = this.optStep;
+  }
+
+  private restoreLastFinite(F: Float32Array): void {
+    const s = this.state >>> 2, l = this.lastFinite >>> 2;
+    F.copyWithin(s, l, l + this.stateFloats);
+    if (this.optState !== null) {
+      const n = this.optimizer.stateSlots * this.paramFloats;
+      F.copyWithin(this.optState >>> 2, l + this.stateFloats, l + this.stateFloats + n);
+    }
+    this.optStep = this.lastFiniteStep;
+  }
+
+  private alloc(type: 'f32' | 'i32', n: number, what: string): Ptr {
+    const arena = this.backend.arena;
+    const name = `${this.name}.${what}`;
+    const p = type === 'f32' ? arena.allocF32(n, name) : arena.allocI32(n, name);
+    this.owned.push(p);
+    return p;
+  }
+
+  private release(p: Ptr): void {
+    const i = this.owned.indexOf(p);
+    if (i >= 0) this.owned.splice(i, 1);
+    freePtr(this.backend, p);
+  }
+
+  private track(list: Ptr[], p: Ptr): Ptr {
+    list.push(p);
+    return p;
+  }
+
+  private live(who: string): void {
+    if (this.disposed) throw new Error(`Net.${who}: this model was disposed`);
+  }
+}
+
+/** Returns one allocation to the arena when the arena can free single allocations. */
+function freePtr(backend: Backend, p: Ptr): void {
+  const arena = backend.arena as unknown as { free?: (ptr: Ptr) => void };
+  arena.free?.(p);
+}
+
+/** Offsets (in floats) of every tensor, parameters first, each padded to 4 floats. */
+function layOut(params: TensorSpec[], buffers: TensorSpec[]): { offsets: number[]; paramFloats: number; stateFloats: number } {
+  const offsets: number[] = [];
+  let offset = 0;
+  let paramFloats = 0;
+  const seen = new Set<string>();
+  [...params, ...buffers].forEach((spec, i) => {
+    if (seen.has(spec.name)) throw new Error(`Net: two tensors are named ${JSON.stringify(spec.name)}`);
+    seen.add(spec.name);
+    offsets.push(offset);
+    offset += Math.ceil(sizeOf(spec.shape) / PAD) * PAD;
+    if (i < params.length) paramFloats = offset;
+  });
+  return { offsets, paramFloats, stateFloats: Math.max(offset, PAD) };
+}
+
+function sameSpec(a: object, b: object): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
