@@ -110,7 +110,8 @@ export function batchNormEval(
 /** One strip of batchNormBackward. */
 @inline
 function backwardStrip(
-  dx: usize, dgain: usize, dbias: usize, dy: usize, xhat: usize, invstd: usize, gain: usize, M: i32, N: i32, w: i32,
+  dx: usize, dgain: usize, dbias: usize, dy: usize, xhat: usize, invstd: usize, gain: usize, M: i32, N: i32,
+  accumulate: i32, w: i32,
 ): void {
   const row = <usize>N << 2;
   // even and odd rows in separate accumulators, as in trainStrip
@@ -134,8 +135,9 @@ function backwardStrip(
   }
   const sdy = f32x4.add(sdy0, sdy1);
   const sdyx = f32x4.add(sdyx0, sdyx1);
-  storePartial(dbias, sdy, w);
-  storePartial(dgain, sdyx, w);
+  // the parameter gradients add into what earlier uses of the same gain/bias left there (shared weights)
+  storePartial(dbias, accumulate ? f32x4.add(loadPartial(dbias, w), sdy) : sdy, w);
+  storePartial(dgain, accumulate ? f32x4.add(loadPartial(dgain, w), sdyx) : sdyx, w);
   const m = f32x4.splat(<f32>M);
   const k = f32x4.div(f32x4.mul(loadPartial(gain, w), loadPartial(invstd, w)), m);
   o = 0;
@@ -147,19 +149,20 @@ function backwardStrip(
 }
 
 /**
- * BatchNorm1d backward, the one-pass formula: dgain = Σ dy·xhat, dbias = Σ dy (both overwritten) and
- * dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (overwritten; dx may alias dy).
+ * BatchNorm1d backward, the one-pass formula: dgain (+)= Σ dy·xhat, dbias (+)= Σ dy (added into when `accumulate`,
+ * else overwritten) and dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (always overwritten; dx may alias dy).
  */
 export function batchNormBackward(
   dx: usize, dgain: usize, dbias: usize, dy: usize, xhat: usize, invstd: usize, gain: usize, M: i32, N: i32,
+  accumulate: i32,
 ): void {
   let j = 0;
   for (; j + 4 <= N; j += 4) {
     const o = <usize>j << 2;
-    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, 4);
+    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate, 4);
   }
   if (j < N) {
     const o = <usize>j << 2;
-    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, N - j);
+    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate, N - j);
   }
 }

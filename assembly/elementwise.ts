@@ -92,6 +92,20 @@ export function sgdUpdate(param: usize, grad: usize, n: i32, lr: f32, weightDeca
   }
 }
 
+/** y += x over n elements (a residual connection's gradient, or its forward sum). */
+export function addInto(y: usize, x: usize, n: i32): void {
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let j: usize = 0;
+  for (; j < body; j += 16) v128.store(y + j, f32x4.add(v128.load(y + j), v128.load(x + j)));
+  if (tail) storePartial(y + j, f32x4.add(loadPartial(y + j, tail), loadPartial(x + j, tail)), tail);
+}
+
+/** dst[0..n) = src[0..n), 4-byte elements of any type: one memory.copy (a model state's snapshot or rollback). */
+export function copy(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 2);
+}
+
 /** x[0..n) = 0. */
 export function zero(x: usize, n: i32): void {
   memory.fill(x, 0, <usize>n << 2);

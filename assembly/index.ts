@@ -1,7 +1,10 @@
 // The wasm side of the kernel contract (src/backend/kernels.ts): every kernel exported under its contract name.
 // Pointers are byte offsets into this module's memory, booleans arrive as i32, losses and sums return f64.
 export { matmul, matmulTN, matmulNT } from './matmul';
-export { addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares } from './elementwise';
+export {
+  addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares, addInto, copy,
+} from './elementwise';
+export { sgdMomentumUpdate, adamwUpdate } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';

@@ -144,35 +144,52 @@ export function logSoftmax(y: usize, x: usize, M: i32, N: i32): void {
 // the float32 sums already have.
 const LOG_ROWS = 16;
 
-/** Mean over rows of −log softmax(logits)[target]; writes nothing. */
+/** How many of the M targets are real (not −1, "no target"). */
+@inline
+function countTargets(targets: usize, M: i32): i32 {
+  let count = 0;
+  for (let i = 0; i < M; i++) count += i32(load<i32>(targets + (<usize>i << 2)) >= 0);
+  return count;
+}
+
+/**
+ * Mean over rows of −log softmax(logits)[target]; writes nothing. A target of −1 means "no target": the row is
+ * skipped and the mean is over the other rows (0 when there are none).
+ */
 export function crossEntropyLoss(logits: usize, targets: usize, M: i32, N: i32): f64 {
   const row = <usize>N << 2;
   const tail = N & 3;
+  const count = countTargets(targets, M);
+  if (count == 0) return 0;
   let shifts: f64 = 0; // Σ (x[t] − max)
   let logs: f64 = 0; // Σ log Σ exp(x − max), LOG_ROWS rows at a time
   let product: f64 = 1;
   for (let i = 0; i < M; i++) {
-    const max = rowMax(logits, N, tail);
     const t = load<i32>(targets + (<usize>i << 2));
-    shifts += <f64>load<f32>(logits + (<usize>t << 2)) - <f64>max;
-    product *= <f64>rowSumExp(logits, N, max, tail);
+    if (t >= 0) {
+      const max = rowMax(logits, N, tail);
+      shifts += <f64>load<f32>(logits + (<usize>t << 2)) - <f64>max;
+      product *= <f64>rowSumExp(logits, N, max, tail);
+    }
     if (i % LOG_ROWS == LOG_ROWS - 1) {
       logs += Math.log(product);
       product = 1;
     }
     logits += row;
   }
-  return (logs + Math.log(product) - shifts) / <f64>M;
+  return (logs + Math.log(product) - shifts) / <f64>count;
 }
 
 /**
- * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / M.
+ * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / count,
+ * count being the number of rows with a real target; a row whose target is −1 gets dlogits 0 and adds nothing.
  * dlogits may alias logits: the target logit is read before the row is overwritten with its exponentials.
  */
 export function softmaxCrossEntropy(dlogits: usize, logits: usize, targets: usize, M: i32, N: i32): f64 {
   const row = <usize>N << 2;
   const tail = N & 3;
-  const invM = <f32>1 / <f32>M;
+  const count = countTargets(targets, M);
+  const invM = <f32>1 / <f32>max(count, 1);
   const rows = blockRows(N);
   let shifts: f64 = 0; // Σ (x[t] − max), taken before the row is overwritten
   let logs: f64 = 0; // Σ log Σ exp(x − max), LOG_ROWS rows at a time
@@ -183,14 +200,20 @@ export function softmaxCrossEntropy(dlogits: usize, logits: usize, targets: usiz
     const b = min(rows, M - i);
     let r: usize = 0;
     for (let k = 0; k < b; k++, r += row) {
-      const xt = load<f32>(logits + r + (<usize>load<i32>(targets + (<usize>(i + k) << 2)) << 2));
+      const t = load<i32>(targets + (<usize>(i + k) << 2));
+      const xt = t >= 0 ? load<f32>(logits + r + (<usize>t << 2)) : <f32>0;
       const max = rowShift(dlogits + r, logits + r, N, tail);
-      shifts += <f64>xt - <f64>max;
+      if (t >= 0) shifts += <f64>xt - <f64>max;
     }
     expInPlace(dlogits, b * N);
     r = 0;
     for (let k = 0; k < b; k++, r += row) {
       const y = dlogits + r;
+      const t = load<i32>(targets + (<usize>(i + k) << 2));
+      if (t < 0) {
+        memory.fill(y, 0, row); // no target: no gradient
+        continue;
+      }
       const sum = rowSum(y, N, tail);
       product *= <f64>sum;
       if (++n == LOG_ROWS) {
@@ -199,11 +222,11 @@ export function softmaxCrossEntropy(dlogits: usize, logits: usize, targets: usiz
         n = 0;
       }
       rowScale(y, N, invM / sum, tail);
-      const t = y + (<usize>load<i32>(targets + (<usize>(i + k) << 2)) << 2);
-      store<f32>(t, load<f32>(t) - invM);
+      const yt = y + (<usize>t << 2);
+      store<f32>(yt, load<f32>(yt) - invM);
     }
     logits += r;
     dlogits += r;
   }
-  return (logs + Math.log(product) - shifts) / <f64>M;
+  return count == 0 ? 0 : (logs + Math.log(product) - shifts) / <f64>count;
 }

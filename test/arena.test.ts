@@ -102,6 +102,84 @@ describe('Arena', () => {
     arena.release(2); // the current top is fine
   });
 
+  it('free: the space is reused first fit, zero-filled and aligned; neighbours merge; the top comes down', () => {
+    const arena = small();
+    const a = arena.allocF32(10, 'a'), b = arena.allocF32(30, 'b'), c = arena.allocF32(5, 'c'), d = arena.allocF32(7, 'd');
+    const top = arena.bytesUsed;
+    arena.f32(b, 30).fill(9);
+    arena.free(b);
+    expect(arena.regionOf(b)).toBeUndefined();
+    expect(arena.regionOf(a)?.name).toBe('a');
+    expect(arena.bytesUsed).toBe(top); // a hole below the top
+    expect(arena.bytesFree).toBe(128);
+    const e = arena.allocI32(3, 'e'); // fits into b's hole: first fit, at its start
+    expect(e).toBe(b);
+    expect(arena.i32(e, 3).every((v) => v === 0)).toBe(true);
+    const f = arena.allocF32(20, 'f'); // 80 bytes: the rest of b's hole (128 − 16 = 112) holds it
+    expect(f).toBe(b + 16);
+    expect(f % 16).toBe(0);
+    expect(arena.f32(f, 20).every((v) => v === 0)).toBe(true);
+    arena.free(e);
+    arena.free(f);
+    arena.free(c); // merges with the hole before it: b's whole span and c's
+    expect(arena.bytesFree).toBe(128 + 32);
+    expect(arena.allocF32(40, 'g')).toBe(b); // 160 bytes: only the merged hole holds it
+    arena.free(d); // the highest block: the top comes down, not a hole
+    expect(arena.bytesUsed).toBe(d - 16);
+    arena.free(b); // g, now the highest: the top comes down past it
+    expect(arena.bytesUsed).toBe(b - 16);
+    expect(arena.bytesFree).toBe(0);
+    expect(arena.regionOf(a)?.name).toBe('a');
+  });
+
+  it('free of a pointer that is not the start of a live allocation throws, naming the pointer', () => {
+    const arena = small();
+    const a = arena.allocF32(10, 'weights');
+    arena.allocF32(10, 'other');
+    expect(() => arena.free(a + 4)).toThrow(new RegExp(`${a + 4}.*inside 'weights'`));
+    expect(() => arena.free(12345)).toThrow(/12345 is not the start of a live allocation/);
+    arena.free(a);
+    expect(() => arena.free(a)).toThrow(new RegExp(`Arena.free: ${a} is not the start`)); // double free
+    expect(arena.allocF32(10, 'again')).toBe(a);
+  });
+
+  it('allocating and freeing 1,000 model-sized groups keeps the memory bounded (≤ 2× one group)', () => {
+    const arena = small();
+    // one "model": parameters, gradients, optimizer moments and a few activations of an MLP-like net
+    const group = [11897, 11897, 11897, 11897, 6400, 6400, 864, 864, 96, 32, 1];
+    const groupBytes = group.reduce((t, n) => t + Math.ceil((4 * n) / 16) * 16, 0);
+    const keep = arena.allocF32(100, 'long-lived');
+    let live: number[] = [];
+    let peak = 0;
+    for (let k = 0; k < 1000; k++) {
+      const next = group.map((n, i) => (i % 3 === 0 ? arena.allocI32(n, `g${k}.${i}`) : arena.allocF32(n, `g${k}.${i}`)));
+      // free the previous group in a scrambled order while the new one is live (a model replaced by another)
+      for (const i of [3, 0, 7, 10, 1, 5, 2, 9, 4, 8, 6]) if (live[i] !== undefined) arena.free(live[i]!);
+      live = next;
+      peak = Math.max(peak, arena.bytesUsed);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * groupBytes + 16 * 100);
+    for (const p of live) arena.free(p);
+    expect(arena.bytesUsed).toBe(Math.ceil(400 / 16) * 16); // only the long-lived block is left
+    expect(arena.regionOf(keep)?.name).toBe('long-lived');
+  });
+
+  it('release after individual frees frees exactly what was allocated after the mark', () => {
+    const arena = small();
+    const a = arena.allocF32(8, 'a'), b = arena.allocF32(8, 'b');
+    arena.free(a); // a hole at the bottom
+    const m = arena.mark();
+    const c = arena.allocF32(4, 'c'); // lands in a's hole, below b
+    const d = arena.allocF32(4, 'd'); // ...and so does d
+    expect([c, d]).toEqual([a, a + 16]);
+    const e = arena.allocF32(4, 'e'); // above b
+    arena.release(m);
+    for (const p of [c, d, e]) expect(arena.regionOf(p)).toBeUndefined();
+    expect(arena.regionOf(b)?.name).toBe('b');
+    expect(arena.bytesUsed).toBe(b + 32 - Math.max(16, a)); // top back at b's end
+    expect(() => arena.free(c)).toThrow(String(c));
+  });
+
   it('rejects lengths that are not positive integers, naming the allocation and the value', () => {
     const arena = small();
     for (const bad of [0, -1, 2.5, NaN, Infinity]) {

@@ -49,7 +49,8 @@ function badCalls(be: Backend, kernel: KernelName, rng: TestRng): BadCall[] {
         const need = a.need(SIZES), limit = a.limit(SIZES);
         variant(i, be.arena.allocI32(need - 1, 'short'), `${a.name} one element too small`, [a.name, String(need)]);
         variant(i, be.arena.allocF32(need, 'floats'), `${a.name} pointing to float32 memory`, [a.name, 'int32', 'f32']);
-        for (const [pos, v] of [[0, limit], [need - 1, -1], [1, limit + 1000], [need - 1, limit]] as const) {
+        const below = a.min - 1; // −1 where the kernel allows it ("no target"), so −2 is the first bad value
+        for (const [pos, v] of [[0, limit], [need - 1, below], [1, limit + 1000], [need - 1, limit], [0, -1000]] as const) {
           const p = be.arena.allocI32(need, 'indices');
           be.arena.i32(p, need).set(rng.ints(need, limit));
           be.arena.i32(p, need)[pos] = v;

@@ -111,7 +111,7 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
         const { ptrs } = train(be, x, gain, bias, new Float32Array(N), new Float32Array(N).fill(1), M, N, 0.1);
         const dx = makeOut(be, M * N, undefined, 'dx'), dgain = makeOut(be, N, undefined, 'dgain'), dbias = makeOut(be, N, undefined, 'dbias');
         const pg = putF32(be, gain), pG = putF32(be, G);
-        be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N);
+        be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N, false);
         const what = `batchNormBackward ${M}×${N}`;
         // dx is gain·invstd times a difference of O(|G|) terms that can cancel (M = 2 nearly does): compare on the
         // scale of the terms, not of the result.
@@ -124,17 +124,39 @@ describe.each(BACKEND_NAMES)('%s backend: BatchNorm1d', (name) => {
         expectElementwise(readOut(be, dbias), fdBias, () => 1e-5 * M, `${what}: dbias`);
 
         // dx may alias dy.
-        be.batchNormBackward(pG, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N);
+        be.batchNormBackward(pG, dgain.ptr, dbias.ptr, pG, ptrs.xhat, ptrs.invstd, pg, M, N, false);
         expectSame(readF32(be, pG, M * N), dxv, `${what}: dx aliasing dy`);
       });
     });
+
+  it.each(SHAPES)('backward M=%i N=%i with accumulate: dgain/dbias add onto what was there, dx is the same', (M, N) => {
+    scoped(be, () => {
+      const rng = new TestRng(M * 113 + N);
+      const inputs = [rng.floats(M * N), rng.normals(M * N), rng.floats(N, 0.2, 3), rng.floats(N, -2, 2)].map((a) => putF32(be, a));
+      const [dy, xhat, invstd, gain] = inputs as [number, number, number, number];
+      const startGain = rng.floats(N), startBias = rng.floats(N);
+      const dx0 = makeOut(be, M * N), dg0 = makeOut(be, N), db0 = makeOut(be, N);
+      be.batchNormBackward(dx0.ptr, dg0.ptr, db0.ptr, dy, xhat, invstd, gain, M, N, false);
+      const dx1 = makeOut(be, M * N), dg1 = makeOut(be, N, startGain), db1 = makeOut(be, N, startBias);
+      be.batchNormBackward(dx1.ptr, dg1.ptr, db1.ptr, dy, xhat, invstd, gain, M, N, true);
+      const what = `batchNormBackward ${M}×${N} acc`;
+      expectSame(readOut(be, dx1), readOut(be, dx0), `${what}: dx is overwritten either way`);
+      // start + the overwritten result, within the rounding of one float32 addition of the two (plus the sum's own
+      // rounding on the JS backend, which adds its float64 sum to the start before rounding once)
+      const expectPlus = (got: Float64Array, start: Float32Array, sum: Float64Array, arg: string) =>
+        expectElementwise(got, Array.from(sum, (v, j) => start[j]! + v),
+          (j) => 2 * U32 * (Math.abs(start[j]!) + Math.abs(sum[j]!)), `${what}: ${arg}`);
+      expectPlus(readOut(be, dg1), startGain, readOut(be, dg0), 'dgain');
+      expectPlus(readOut(be, db1), startBias, readOut(be, db0), 'dbias');
+    });
+  });
 
   it.each(SHAPES)('backward M=%i N=%i: the one-pass formula on the saved xhat/invstd matches float64', (M, N) => {
     scoped(be, () => {
       const rng = new TestRng(M * 109 + N);
       const xhat = rng.normals(M * N), invstd = rng.floats(N, 0.2, 3), gain = rng.floats(N, -2, 2), dy = rng.floats(M * N);
       const dx = makeOut(be, M * N), dgain = makeOut(be, N), dbias = makeOut(be, N);
-      be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, putF32(be, dy), putF32(be, xhat), putF32(be, invstd), putF32(be, gain), M, N);
+      be.batchNormBackward(dx.ptr, dgain.ptr, dbias.ptr, putF32(be, dy), putF32(be, xhat), putF32(be, invstd), putF32(be, gain), M, N, false);
       const sumDy = new Float64Array(N), sumDyXhat = new Float64Array(N), absDy = new Float64Array(N), absDyXhat = new Float64Array(N);
       for (let i = 0; i < M; i++) {
         for (let j = 0; j < N; j++) {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Backend, KERNEL_NAMES, type Kernels } from '../src/backend/index.ts';
+import { KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
@@ -85,11 +86,24 @@ function cases(): Case[] {
         putF32(be, rng.floats(N)), putF32(be, rng.floats(N, 0.1, 3)), M, N, 1e-5);
       return [readF32(be, y, M * N)];
     });
-    add('batchNormBackward', `${M}×${N}`, (be, rng) => {
-      const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, new Float32Array(N)), db = putF32(be, new Float32Array(N));
-      be.batchNormBackward(dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N)), putF32(be, rng.floats(N, 0.2, 3)),
-        putF32(be, rng.floats(N)), M, N);
-      return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+    for (const accumulate of [false, true]) {
+      add('batchNormBackward', `${M}×${N} acc=${accumulate}`, (be, rng) => {
+        const dx = putF32(be, new Float32Array(M * N)), dg = putF32(be, rng.floats(N)), db = putF32(be, rng.floats(N));
+        be.batchNormBackward(dx, dg, db, putF32(be, rng.floats(M * N)), putF32(be, rng.normals(M * N)), putF32(be, rng.floats(N, 0.2, 3)),
+          putF32(be, rng.floats(N)), M, N, accumulate);
+        return [readF32(be, dx, M * N), readF32(be, dg, N), readF32(be, db, N)];
+      });
+    }
+    // about a third of the targets −1 ("no target")
+    const someIgnored = (rng: TestRng) => rng.ints(M, N).map((t, i) => (rng.ints(1, 3)[0] === 0 || i === M - 1 ? -1 : t));
+    add('crossEntropyLoss', `${M}×${N} with −1 targets`, (be, rng) => {
+      const loss = be.crossEntropyLoss(putF32(be, rng.normals(M * N, 3)), putI32(be, someIgnored(rng)), M, N);
+      return [Float64Array.of(loss)];
+    });
+    add('softmaxCrossEntropy', `${M}×${N} with −1 targets`, (be, rng) => {
+      const d = putF32(be, new Float32Array(M * N));
+      const loss = be.softmaxCrossEntropy(d, putF32(be, rng.normals(M * N, 3)), putI32(be, someIgnored(rng)), M, N);
+      return [Float64Array.of(loss), readF32(be, d, M * N)];
     });
   }
   for (const [B, T, D] of [[1, 1, 1], [32, 3, 10], [200, 3, 30], [5, 7, 9]]) {
@@ -110,6 +124,26 @@ function cases(): Case[] {
       const p = putF32(be, rng.floats(n));
       be.sgdUpdate(p, putF32(be, rng.floats(n)), n, 0.1, 0.01);
       return [readF32(be, p, n)];
+    });
+    add('sgdMomentumUpdate', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), v = putF32(be, rng.floats(n));
+      be.sgdMomentumUpdate(p, putF32(be, rng.floats(n)), v, n, 0.1, 0.9, 0.01);
+      return [readF32(be, p, n), readF32(be, v, n)];
+    });
+    add('adamwUpdate', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), m = putF32(be, rng.floats(n, -0.1, 0.1)), v = putF32(be, rng.floats(n, 0, 0.1));
+      be.adamwUpdate(p, putF32(be, rng.floats(n)), m, v, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 7);
+      return [readF32(be, p, n), readF32(be, m, n), readF32(be, v, n)];
+    });
+    add('addInto', `n=${n}`, (be, rng) => {
+      const y = putF32(be, rng.floats(n));
+      be.addInto(y, putF32(be, rng.floats(n)), n);
+      return [readF32(be, y, n)];
+    });
+    add('copy', `n=${n}`, (be, rng) => {
+      const dst = putF32(be, rng.floats(n + 2));
+      be.copy(dst, putF32(be, rng.floats(n)), n);
+      return [readF32(be, dst, n + 2)]; // the two after the copy stay as they were
     });
     add('zero', `n=${n}`, (be, rng) => {
       const p = putF32(be, rng.floats(n));
@@ -136,6 +170,29 @@ describe('the kernel contract', () => {
       expect(typeof be.raw[k], `raw.${k}`).toBe('function');
       expect(typeof (be as Kernels)[k], k).toBe('function');
     }
+  });
+});
+
+describe('the kernel table (KERNEL_TABLE) is the contract', () => {
+  it.each(['js', 'wasm'] as const)('every row exists in the %s backend with its arity; nothing else is there', async (name) => {
+    const be = await openBackend(name);
+    for (const k of KERNEL_NAMES) {
+      const fn = be.raw[k] as (...a: unknown[]) => unknown;
+      // a wasm export's length is its parameter count; a JS function's, its declared parameters
+      expect(fn.length, `${name} ${k} arity`).toBe(KERNEL_TABLE[k].args.length);
+    }
+    expect(Object.keys(be.raw).sort()).toEqual([...KERNEL_NAMES].sort());
+  });
+
+  it('the wasm kernels are the raw exports, flags passed as JS booleans (true arrives as i32 1)', async () => {
+    const be = await openBackend('wasm');
+    scoped(be, () => {
+      const db = putF32(be, [1, 2, 3]), dy = putF32(be, [10, 20, 30, 40, 50, 60]);
+      be.raw.biasBackward(db, dy, 2, 3, true);
+      expect(Array.from(be.arena.f32(db, 3))).toEqual([51, 72, 93]);
+      be.raw.biasBackward(db, dy, 2, 3, false);
+      expect(Array.from(be.arena.f32(db, 3))).toEqual([50, 70, 90]);
+    });
   });
 });
 

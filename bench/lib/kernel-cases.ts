@@ -10,9 +10,10 @@
  * C[M×N] = op(A)·op(B); others are M×N, B×T×D (embeddings) or n (flat vectors).
  */
 import type { Backend, Ptr } from '../../src/backend/index.ts';
-import type { Kernels } from '../../src/backend/kernels.ts';
+import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type Sizes } from '../../src/backend/kernels.ts';
 import type { MatmulForm } from '../tfjs/matmul.ts';
 import { fillInts, fillNormal } from './data.ts';
+import { tableSetup } from './table-setup.ts';
 import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
 
@@ -84,25 +85,6 @@ function matmulSetup(form: MatmulForm, M: number, K: number, N: number): KernelS
   };
 }
 
-/** y += b: y keeps growing over the calls, by 1e-3-sized steps, which changes nothing in the timing. */
-function addBiasSetup(M: number, N: number): KernelSetup {
-  return (be) => {
-    const y = normal(be, M * N, 16, 'y');
-    const b = normal(be, N, 17, 'b', 1e-3);
-    const k = be.raw;
-    return () => k.addBias(y, b, M, N);
-  };
-}
-
-function biasBackwardSetup(M: number, N: number): KernelSetup {
-  return (be) => {
-    const dy = normal(be, M * N, 18, 'dy');
-    const db = be.arena.allocF32(N, 'db');
-    const k = be.raw;
-    return () => k.biasBackward(db, dy, M, N, false);
-  };
-}
-
 function tanhForwardSetup(n: number): KernelSetup {
   return (be) => {
     const x = normal(be, n, 9, 'x');
@@ -122,32 +104,22 @@ function tanhBackwardSetup(n: number): KernelSetup {
   };
 }
 
-/** The row-wise softmax family on [M×N] logits with targets: `softmax`, `logSoftmax`, the two losses. */
-function rowSetup(kernel: 'softmax' | 'logSoftmax' | 'crossEntropyLoss' | 'softmaxCrossEntropy', M: number, N: number): KernelSetup {
+/** The fused softmax + cross-entropy on [M×N] logits with targets. */
+function softmaxCrossEntropySetup(M: number, N: number): KernelSetup {
   return (be) => {
     const x = normal(be, M * N, 3, 'logits');
     const y = be.arena.allocF32(M * N, 'out');
     const t = ints(be, M, N, 4, 'targets');
     const k = be.raw;
-    switch (kernel) {
-      case 'softmax':
-        return () => k.softmax(y, x, M, N);
-      case 'logSoftmax':
-        return () => k.logSoftmax(y, x, M, N);
-      case 'crossEntropyLoss':
-        return () => k.crossEntropyLoss(x, t, M, N);
-      case 'softmaxCrossEntropy':
-        return () => k.softmaxCrossEntropy(y, x, t, M, N);
-    }
+    return () => k.softmaxCrossEntropy(y, x, t, M, N);
   };
 }
 
 /**
- * BatchNorm over [M×N]: `train` and `backward` alone, `eval`, or `train+backward` (one layer's forward and backward,
- * as `npm run bench` reports it). One training call with momentum 1 first makes the saved xhat/invstd and the
- * running statistics those of the batch, so eval and backward see realistic buffers.
+ * One BatchNorm layer's forward (training mode) and backward over [M×N], as `npm run bench` reports it. One training
+ * call with momentum 1 first makes the saved xhat/invstd and the running statistics those of the batch.
  */
-function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward', M: number, N: number): KernelSetup {
+function batchNormSetup(M: number, N: number): KernelSetup {
   return (be) => {
     const n = M * N;
     const x = normal(be, n, 5, 'x');
@@ -164,21 +136,10 @@ function batchNormSetup(which: 'train' | 'eval' | 'backward' | 'train+backward',
     const dbias = be.arena.allocF32(N, 'dbias');
     const k = be.raw;
     k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 1, 1e-5);
-    const train = (): void => k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
-    const backward = (): void => k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N);
-    switch (which) {
-      case 'train':
-        return train;
-      case 'backward':
-        return backward;
-      case 'eval':
-        return () => k.batchNormEval(y, x, gain, bias, runMean, runVar, M, N, 1e-5);
-      case 'train+backward':
-        return () => {
-          train();
-          backward();
-        };
-    }
+    return () => {
+      k.batchNormTrain(y, xhat, invstd, x, gain, bias, runMean, runVar, M, N, 0.001, 1e-5);
+      k.batchNormBackward(dx, dgain, dbias, dy, xhat, invstd, gain, M, N, false);
+    };
   };
 }
 
@@ -192,47 +153,17 @@ function embeddingGatherSetup(B: number, T: number, D: number, rows: number): Ke
   };
 }
 
-/**
- * The scatter-add, after zeroing the table when `zeroFirst` (as a training step does; `npm run bench` times the
- * pair). Without it dtable keeps accumulating, which changes nothing in the timing.
- */
-function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number, zeroFirst: boolean): KernelSetup {
+/** The scatter-add after zeroing the table, as a training step does (`npm run bench` times the pair). */
+function embeddingScatterAddSetup(B: number, T: number, D: number, rows: number): KernelSetup {
   return (be) => {
     const dtable = be.arena.allocF32(rows * D, 'dtable');
     const idx = ints(be, B * T, rows, 14, 'idx');
     const dout = normal(be, B * T * D, 15, 'dout');
     const k = be.raw;
-    if (!zeroFirst) return () => k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
     return () => {
       k.zero(dtable, rows * D);
       k.embeddingScatterAdd(dtable, dout, idx, B, T, D);
     };
-  };
-}
-
-/** p −= lr·(g + wd·p) with a tiny lr, so p stays put however many calls are timed. */
-function sgdUpdateSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = normal(be, n, 19, 'p');
-    const g = normal(be, n, 20, 'g');
-    const k = be.raw;
-    return () => k.sgdUpdate(p, g, n, 1e-6, 1e-4);
-  };
-}
-
-function zeroSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = be.arena.allocF32(n, 'p');
-    const k = be.raw;
-    return () => k.zero(p, n);
-  };
-}
-
-function sumSquaresSetup(n: number): KernelSetup {
-  return (be) => {
-    const p = normal(be, n, 21, 'p');
-    const k = be.raw;
-    return () => k.sumSquares(p, n);
   };
 }
 
@@ -274,10 +205,10 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
 
   const { V } = PART3;
   for (const M of quick ? [32, 256] : [32, 256, 228146]) {
-    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, rowSetup('softmaxCrossEntropy', M, V)));
+    g.push(oursGroup('softmaxCrossEntropy', `${M}x${V}`, backends, softmaxCrossEntropySetup(M, V)));
   }
   for (const [M, N] of [[32, 200], [256, 100]] as const) {
-    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, batchNormSetup('train+backward', M, N)));
+    g.push(oursGroup('batchNorm fwd+bwd', `${M}x${N}`, backends, batchNormSetup(M, N)));
   }
   for (const [M, N] of [[32, 200], [256, 100]] as const) {
     g.push(oursGroup('tanhForward', `${M}x${N}`, backends, tanhForwardSetup(M * N)));
@@ -285,7 +216,7 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
   }
   const emb = (B: number, T: number, D: number, rows: number): void => {
     g.push(oursGroup('embeddingGather', `${B}x${T}x${D}`, backends, embeddingGatherSetup(B, T, D, rows)));
-    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, embeddingScatterAddSetup(B, T, D, rows, true)));
+    g.push(oursGroup('embeddingScatterAdd', `${B}x${T}x${D}`, backends, embeddingScatterAddSetup(B, T, D, rows)));
   };
   emb(32, 3, 10, V);
   emb(256, 3, 10, V);
@@ -294,39 +225,45 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
 }
 
 /**
- * The groups of `npm run bench:kernels`: every kernel of the contract alone, wasm vs JS, at the part-3 shapes —
- * every matmul form at 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square
- * 128³, 256³, 512³ for the SIMD core's ceiling (`quick` drops 256³ and 512³); softmax-CE at 32×27 and 32×200,
- * the other row kernels at 32×27; BatchNorm, tanh and bias at 32×200; embeddings at 32×3×10; the flat kernels over
- * the part-3 net's 11,897 parameters.
+ * The groups of `npm run bench:kernels`: every kernel of the contract alone (every row of `KERNEL_TABLE`), wasm vs
+ * JS, its inputs built from its row, at the part-3 shapes — by the sizes a kernel takes: M×K×N (the matmuls) at
+ * 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square 128³, 256³, 512³ for
+ * the SIMD core's ceiling (`quick` drops 256³ and 512³); M×N at 32×200 (BatchNorm, bias), the row kernels at 32×27
+ * and softmax-CE also at 32×200; B×T×D at 32×3×10 (27-row tables); n over the part-3 net's 11,897 parameters, tanh
+ * over the 32×200 hidden layer.
  */
 export function contractKernelGroups(backends: OurBackends, quick: boolean): GroupSpec[] {
   const { B, T, D, H, V, P } = PART3;
-  const g: GroupSpec[] = [];
-  const add = (kernel: keyof Kernels, shape: string, setup: KernelSetup): void => {
-    g.push(oursGroup(kernel, shape, backends, setup));
-  };
+  const rowKernels = new Set<KernelName>(['softmax', 'logSoftmax', 'crossEntropyLoss', 'softmaxCrossEntropy']);
   const matmulShapes: [number, number, number][] = [[32, 30, 200], [32, 200, 27], [200, 32, 27], [128, 128, 128]];
   if (!quick) matmulShapes.push([256, 256, 256], [512, 512, 512]);
-  for (const [M, K, N] of matmulShapes) {
-    for (const form of ['matmul', 'matmulTN', 'matmulNT'] as const) g.push(matmulGroup(form, M, K, N, backends, false));
+  /** The shapes to time a kernel at, with their labels, from the sizes its row takes. */
+  const shapesOf = (kernel: KernelName): [string, Partial<Sizes>][] => {
+    const dims = KERNEL_TABLE[kernel].args.flatMap((x) => (x.kind === 'size' ? [x.name] : [])).join('');
+    switch (dims) {
+      case 'MKN':
+        return matmulShapes.map(([M, K, N]) => [`${M}x${K}x${N}`, { M, K, N }]);
+      case 'MN':
+        if (!rowKernels.has(kernel)) return [[`${B}x${H}`, { M: B, N: H }]];
+        return kernel === 'softmaxCrossEntropy' ? [[`${B}x${V}`, { M: B, N: V }], [`${B}x${H}`, { M: B, N: H }]] : [[`${B}x${V}`, { M: B, N: V }]];
+      case 'BTD':
+        return [[`${B}x${T}x${D}`, { B, T, D }]];
+      case 'n':
+        return kernel.startsWith('tanh') ? [[`${B}x${H}`, { n: B * H }]] : [[`${P}`, { n: P }]];
+      default:
+        throw new Error(`bench:kernels: no shapes for a kernel taking sizes ${dims} (${kernel}): add them here`);
+    }
+  };
+  const g: GroupSpec[] = [];
+  const byShape = new Map<string, GroupSpec[]>();
+  for (const kernel of KERNEL_NAMES) {
+    for (const [label, sizes] of shapesOf(kernel)) {
+      const flops = sizes.K === undefined ? undefined : 2 * sizes.M! * sizes.K * sizes.N!;
+      const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops);
+      // the matmul forms of one shape next to each other, as before
+      if (flops !== undefined) byShape.set(label, [...(byShape.get(label) ?? []), group]);
+      else g.push(group);
+    }
   }
-  add('addBias', `${B}x${H}`, addBiasSetup(B, H));
-  add('biasBackward', `${B}x${H}`, biasBackwardSetup(B, H));
-  add('tanhForward', `${B}x${H}`, tanhForwardSetup(B * H));
-  add('tanhBackward', `${B}x${H}`, tanhBackwardSetup(B * H));
-  add('softmax', `${B}x${V}`, rowSetup('softmax', B, V));
-  add('logSoftmax', `${B}x${V}`, rowSetup('logSoftmax', B, V));
-  add('crossEntropyLoss', `${B}x${V}`, rowSetup('crossEntropyLoss', B, V));
-  add('softmaxCrossEntropy', `${B}x${V}`, rowSetup('softmaxCrossEntropy', B, V));
-  add('softmaxCrossEntropy', `${B}x${H}`, rowSetup('softmaxCrossEntropy', B, H));
-  add('batchNormTrain', `${B}x${H}`, batchNormSetup('train', B, H));
-  add('batchNormEval', `${B}x${H}`, batchNormSetup('eval', B, H));
-  add('batchNormBackward', `${B}x${H}`, batchNormSetup('backward', B, H));
-  add('embeddingGather', `${B}x${T}x${D}`, embeddingGatherSetup(B, T, D, V));
-  add('embeddingScatterAdd', `${B}x${T}x${D}`, embeddingScatterAddSetup(B, T, D, V, false));
-  add('sgdUpdate', `${P}`, sgdUpdateSetup(P));
-  add('zero', `${P}`, zeroSetup(P));
-  add('sumSquares', `${P}`, sumSquaresSetup(P));
-  return g;
+  return [...[...byShape.values()].flat(), ...g];
 }

@@ -1,4 +1,5 @@
 import type { Arena } from './arena.ts';
+import { createJsOptimizers } from './js-optim.ts';
 import type { Kernels, Ptr } from './kernels.ts';
 
 /**
@@ -139,28 +140,44 @@ export function createJsKernels(arena: Arena): Kernels {
     }
   }
 
+  /** How many targets are real (not −1, "no target"). */
+  function countTargets(I: Int32Array, T: number, M: number): number {
+    let count = 0;
+    for (let i = 0; i < M; i++) if (I[T + i]! >= 0) count++;
+    return count;
+  }
+
   function crossEntropyLoss(logits: Ptr, targets: Ptr, M: number, N: number): number {
     const F = arena.F32, I = arena.I32;
     const L = logits >>> 2, T = targets >>> 2;
+    const count = countTargets(I, T, M);
+    if (count === 0) return 0;
     let loss = 0;
     for (let i = 0; i < M; i++) {
+      const t = I[T + i]!;
+      if (t < 0) continue; // no target: the row adds nothing
       const li = L + i * N;
       const max = rowMax(F, li, N);
       let sum = 0;
       for (let j = 0; j < N; j++) sum += Math.exp(F[li + j]! - max);
-      loss += Math.log(sum) - (F[li + I[T + i]!]! - max);
+      loss += Math.log(sum) - (F[li + t]! - max);
     }
-    return loss / M;
+    return loss / count;
   }
 
   function softmaxCrossEntropy(dlogits: Ptr, logits: Ptr, targets: Ptr, M: number, N: number): number {
     const F = arena.F32, I = arena.I32;
     const D = dlogits >>> 2, L = logits >>> 2, T = targets >>> 2;
-    const invM = 1 / M;
+    const count = countTargets(I, T, M);
+    const invM = 1 / Math.max(count, 1);
     let loss = 0;
     for (let i = 0; i < M; i++) {
       const li = L + i * N, di = D + i * N;
       const t = I[T + i]!;
+      if (t < 0) {
+        F.fill(0, di, di + N); // no target: no gradient
+        continue;
+      }
       const max = rowMax(F, li, N);
       const target = F[li + t]!; // read before the row is overwritten: dlogits may alias logits
       let sum = 0;
@@ -174,7 +191,7 @@ export function createJsKernels(arena: Arena): Kernels {
       for (let j = 0; j < N; j++) F[di + j] *= scale;
       F[di + t] -= invM;
     }
-    return loss / M;
+    return count === 0 ? 0 : loss / count;
   }
 
   function batchNormTrain(
@@ -229,7 +246,9 @@ export function createJsKernels(arena: Arena): Kernels {
     }
   }
 
-  function batchNormBackward(dx: Ptr, dgain: Ptr, dbias: Ptr, dy: Ptr, xhat: Ptr, invstd: Ptr, gain: Ptr, M: number, N: number): void {
+  function batchNormBackward(
+    dx: Ptr, dgain: Ptr, dbias: Ptr, dy: Ptr, xhat: Ptr, invstd: Ptr, gain: Ptr, M: number, N: number, accumulate: boolean,
+  ): void {
     const F = arena.F32;
     const DX = dx >>> 2, DG = dgain >>> 2, DB = dbias >>> 2, DY = dy >>> 2, XH = xhat >>> 2, IS = invstd >>> 2, G = gain >>> 2;
     const acc = columns(2 * N);
@@ -245,8 +264,8 @@ export function createJsKernels(arena: Arena): Kernels {
       }
     }
     for (let j = 0; j < N; j++) {
-      F[DB + j] = sumDy[j]!;
-      F[DG + j] = sumDyXhat[j]!;
+      F[DB + j] = accumulate ? F[DB + j]! + sumDy[j]! : sumDy[j]!;
+      F[DG + j] = accumulate ? F[DG + j]! + sumDyXhat[j]! : sumDyXhat[j]!;
     }
     // dx only reads dy at its own index, after the column sums are complete: safe when dx aliases dy.
     for (let i = 0; i < M; i++) {
@@ -277,10 +296,15 @@ export function createJsKernels(arena: Arena): Kernels {
     }
   }
 
-  function sgdUpdate(param: Ptr, grad: Ptr, n: number, lr: number, weightDecay: number): void {
+  function addInto(y: Ptr, x: Ptr, n: number): void {
     const F = arena.F32;
-    const P = param >>> 2, G = grad >>> 2;
-    for (let i = 0; i < n; i++) F[P + i] -= lr * (F[G + i]! + weightDecay * F[P + i]!);
+    const Y = y >>> 2, X = x >>> 2;
+    for (let i = 0; i < n; i++) F[Y + i] += F[X + i]!;
+  }
+
+  function copy(dst: Ptr, src: Ptr, n: number): void {
+    const S = src >>> 2;
+    arena.F32.copyWithin(dst >>> 2, S, S + n); // a byte-exact move: NaN payloads and int32 bits survive
   }
 
   function zero(x: Ptr, n: number): void {
@@ -300,6 +324,6 @@ export function createJsKernels(arena: Arena): Kernels {
     matmul, matmulTN, matmulNT, addBias, biasBackward, tanhForward, tanhBackward,
     softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy,
     batchNormTrain, batchNormEval, batchNormBackward, embeddingGather, embeddingScatterAdd,
-    sgdUpdate, zero, sumSquares,
+    ...createJsOptimizers(arena), addInto, copy, zero, sumSquares,
   };
 }

@@ -1,82 +1,265 @@
 /**
- * The kernel contract: every numeric operation a training step needs, once, with one signature.
+ * The kernel contract: every numeric operation a training step needs, once, with one signature — in one table.
  *
  * Both backends (AssemblyScript/wasm and plain TypeScript) implement {@link Kernels} with the same names and
  * arguments. Arguments are llm.c style: byte offsets ("pointers") into one linear memory plus explicit shapes.
  * All matrices are row-major float32; index arrays are int32. Nothing here allocates.
  *
- * The raw kernels trust their arguments. {@link Backend} (see `backend.ts`) wraps them with checks that name the
- * offending argument, so a bad call throws an Error in TypeScript instead of trapping (or corrupting) in wasm.
+ * {@link KERNEL_TABLE} is the single source of every signature: the {@link Kernels} type, {@link KERNEL_NAMES},
+ * the checked wrapper's validation (`backend.ts`), the wasm export typing (`wasm.ts`), the tests' coverage and the
+ * benchmark cases all come from it. Adding a kernel = its AssemblyScript function (exported from
+ * `assembly/index.ts`) + its TypeScript function (`js.ts`) + one row here.
+ *
+ * The raw kernels trust their arguments. `Backend` wraps them with checks that name the offending argument, so a
+ * bad call throws an Error in TypeScript instead of trapping (or corrupting) in wasm.
  */
 
 /** A byte offset into the backend's linear memory (16-byte aligned when it comes from the arena). */
 export type Ptr = number;
 
-export interface Kernels {
-  /** C[M×N] (+)= A[M×K] · B[K×N]. `accumulate` adds into C instead of overwriting it. */
-  matmul(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: boolean): void;
-  /** C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N]: the weight gradient dW = Xᵀ·dY. */
-  matmulTN(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: boolean): void;
-  /** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K]: the input gradient dX = dY·Wᵀ. */
-  matmulNT(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: boolean): void;
+/** The size arguments kernels take; a kernel's buffer lengths are functions of the ones it has. */
+export type Dim = 'M' | 'K' | 'N' | 'n' | 'B' | 'T' | 'D';
+/** The sizes of one call, by name (only the kernel's own are present). */
+export type Sizes = Readonly<Record<Dim, number>>;
 
-  /** y[i,j] += b[j] for a [M×N] matrix, in place. */
-  addBias(y: Ptr, b: Ptr, M: number, N: number): void;
-  /** db[j] (+)= Σᵢ dy[i,j]: the bias gradient is the column sum. */
-  biasBackward(db: Ptr, dy: Ptr, M: number, N: number, accumulate: boolean): void;
+/**
+ * How the checked wrapper validates a scalar argument:
+ * `finite` any finite number; `nonNegative` finite ≥ 0; `positive` finite > 0; `unit` in [0, 1];
+ * `beta` in [0, 1); `count` an integer ≥ 1.
+ */
+export type ScalarRule = 'finite' | 'nonNegative' | 'positive' | 'unit' | 'beta' | 'count';
 
-  /** y = tanh(x) over n elements (y may alias x). */
-  tanhForward(y: Ptr, x: Ptr, n: number): void;
-  /** dx (+)= dy · (1 − y²), using the forward output y (dx may alias dy when not accumulating). */
-  tanhBackward(dx: Ptr, dy: Ptr, y: Ptr, n: number, accumulate: boolean): void;
+/** A float32 buffer of at least `need(sizes)` elements; `anyType` also accepts int32 memory (zero, copy). */
+export interface F32Arg { readonly kind: 'f32'; readonly name: string; readonly need: (s: Sizes) => number; readonly anyType?: boolean }
+/**
+ * An int32 index buffer of `count(sizes)` elements, each in [min, limit): `limit` is a size (`N`), or the row count
+ * of a float32 argument's allocation (`{ rowsOf: 'table', width: 'D' }`: its length ÷ D). `min` is 0, or −1 where
+ * the kernel gives −1 a meaning.
+ */
+export interface I32Arg {
+  readonly kind: 'i32';
+  readonly name: string;
+  readonly count: (s: Sizes) => number;
+  readonly limit: Dim | { readonly rowsOf: string; readonly width: Dim };
+  readonly min: 0 | -1;
+}
+/** A size: a positive integer, named by its {@link Dim}. */
+export interface SizeArg { readonly kind: 'size'; readonly name: Dim }
+/** A boolean flag (wasm receives it as i32 0/1). */
+export interface FlagArg { readonly kind: 'flag'; readonly name: string }
+/** A scalar number with its validation rule. */
+export interface ScalarArg { readonly kind: 'scalar'; readonly name: string; readonly rule: ScalarRule }
+/** One argument of a kernel, in signature order. */
+export type KernelArg = F32Arg | I32Arg | SizeArg | FlagArg | ScalarArg;
 
-  /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
-  softmax(y: Ptr, x: Ptr, M: number, N: number): void;
-  /** Row log-softmax: x − max − log Σ exp(x − max) (y may alias x). */
-  logSoftmax(y: Ptr, x: Ptr, M: number, N: number): void;
-  /** Mean over rows of −log softmax(logits)[target]; writes nothing. Accumulated in float64. */
-  crossEntropyLoss(logits: Ptr, targets: Ptr, M: number, N: number): number;
-  /**
-   * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / M in one
-   * pass over each row. dlogits may alias logits.
-   */
-  softmaxCrossEntropy(dlogits: Ptr, logits: Ptr, targets: Ptr, M: number, N: number): number;
-
-  /**
-   * BatchNorm1d in training mode over a [M×N] batch (statistics per column):
-   * xhat = (x − mean) / √(var + eps) with the biased batch variance, y = gain·xhat + bias; saves xhat and
-   * invstd = 1/√(var + eps) for the backward pass, and moves the running buffers towards the batch statistics:
-   * run = (1 − momentum)·run + momentum·batch, with the unbiased variance for runVar (as PyTorch does).
-   */
-  batchNormTrain(
-    y: Ptr, xhat: Ptr, invstd: Ptr, x: Ptr, gain: Ptr, bias: Ptr, runMean: Ptr, runVar: Ptr,
-    M: number, N: number, momentum: number, eps: number,
-  ): void;
-  /** BatchNorm1d in eval mode: y = gain·(x − runMean)/√(runVar + eps) + bias, each row on its own. */
-  batchNormEval(y: Ptr, x: Ptr, gain: Ptr, bias: Ptr, runMean: Ptr, runVar: Ptr, M: number, N: number, eps: number): void;
-  /**
-   * BatchNorm1d backward, the one-pass formula: dgain = Σ dy·xhat, dbias = Σ dy (overwritten), and
-   * dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (overwritten; dx may alias dy).
-   */
-  batchNormBackward(dx: Ptr, dgain: Ptr, dbias: Ptr, dy: Ptr, xhat: Ptr, invstd: Ptr, gain: Ptr, M: number, N: number): void;
-
-  /** out[b, t·D + d] = table[idx[b·T + t], d]: B contexts of T int32 indices each, concatenated into rows of T·D. */
-  embeddingGather(out: Ptr, table: Ptr, idx: Ptr, B: number, T: number, D: number): void;
-  /** dtable[idx[b·T + t], d] += dout[b, t·D + d]: the gather's backward, a scatter-add (zero dtable first). */
-  embeddingScatterAdd(dtable: Ptr, dout: Ptr, idx: Ptr, B: number, T: number, D: number): void;
-
-  /** SGD with optional L2 weight decay: p −= lr · (g + weightDecay · p) over n elements. */
-  sgdUpdate(param: Ptr, grad: Ptr, n: number, lr: number, weightDecay: number): void;
-  /** x[0..n) = 0. */
-  zero(x: Ptr, n: number): void;
-  /** Σ x² over n elements, accumulated in float64 (the L2 term). */
-  sumSquares(x: Ptr, n: number): number;
+/**
+ * One row of the table: the kernel's arguments in order, and whether it returns a number. What the kernel does is
+ * the row's TSDoc comment (carried over to {@link Kernels}' methods, and kept out of the bundle).
+ */
+export interface KernelSpec {
+  readonly args: readonly KernelArg[];
+  readonly returns: 'number' | 'void';
 }
 
+// ---- row builders (the literal kinds survive into the types below) ----
+const f32 = (name: string, need: (s: Sizes) => number, anyType?: true): F32Arg =>
+  anyType ? { kind: 'f32', name, need, anyType } : { kind: 'f32', name, need };
+const i32 = (name: string, count: (s: Sizes) => number, limit: I32Arg['limit'], min: 0 | -1 = 0): I32Arg =>
+  ({ kind: 'i32', name, count, limit, min });
+const size = <D extends Dim>(name: D) => ({ kind: 'size', name }) as const;
+const flag = <S extends string>(name: S) => ({ kind: 'flag', name }) as const;
+const scalar = <S extends string>(name: S, rule: ScalarRule) => ({ kind: 'scalar', name, rule }) as const;
+const MN = (s: Sizes) => s.M * s.N;
+const N_ = (s: Sizes) => s.N;
+const n_ = (s: Sizes) => s.n;
+const BTD = (s: Sizes) => s.B * s.T * s.D;
+const BT = (s: Sizes) => s.B * s.T;
+const D_ = (s: Sizes) => s.D; // an embedding table: at least one row; its row count comes from its allocation
+const M_ = (s: Sizes) => s.M;
+
+/** Every kernel of the contract, in contract order. */
+export const KERNEL_TABLE = {
+  /** C[M×N] (+)= A[M×K] · B[K×N]. `accumulate` adds into C instead of overwriting it. */
+  matmul: {
+    args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N]: the weight gradient dW = Xᵀ·dY. */
+  matmulTN: {
+    args: [f32('C', MN), f32('A', (s) => s.K * s.M), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K]: the input gradient dX = dY·Wᵀ. */
+  matmulNT: {
+    args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.N * s.K), size('M'), size('K'), size('N'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** y[i,j] += b[j] for a [M×N] matrix, in place. */
+  addBias: {
+    args: [f32('y', MN), f32('b', N_), size('M'), size('N')],
+    returns: 'void',
+  },
+  /** db[j] (+)= Σᵢ dy[i,j]: the bias gradient is the column sum. */
+  biasBackward: {
+    args: [f32('db', N_), f32('dy', MN), size('M'), size('N'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** y = tanh(x) over n elements (y may alias x). */
+  tanhForward: {
+    args: [f32('y', n_), f32('x', n_), size('n')],
+    returns: 'void',
+  },
+  /** dx (+)= dy · (1 − y²), using the forward output y (dx may alias dy when not accumulating). */
+  tanhBackward: {
+    args: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
+  softmax: {
+    args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
+    returns: 'void',
+  },
+  /** Row log-softmax: x − max − log Σ exp(x − max) (y may alias x). */
+  logSoftmax: {
+    args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
+    returns: 'void',
+  },
+  /**
+   * Mean over rows of −log softmax(logits)[target]; writes nothing. Accumulated in float64. A target of −1 means
+   * "no target": that row is skipped and the mean is over the others (0 if there are none).
+   */
+  crossEntropyLoss: {
+    args: [f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
+    returns: 'number',
+  },
+  /**
+   * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / count
+   * in one pass over each row, count = the rows whose target is not −1; a row with target −1 contributes nothing
+   * and gets dlogits 0 (all −1: loss 0, dlogits 0). dlogits may alias logits.
+   */
+  softmaxCrossEntropy: {
+    args: [f32('dlogits', MN), f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
+    returns: 'number',
+  },
+  /**
+   * BatchNorm1d in training mode over a [M×N] batch (statistics per column): xhat = (x − mean) / √(var + eps)
+   * with the biased batch variance, y = gain·xhat + bias; saves xhat and invstd = 1/√(var + eps) for the
+   * backward pass, and moves the running buffers towards the batch statistics: run = (1 − momentum)·run +
+   * momentum·batch, with the unbiased variance for runVar (as PyTorch does).
+   */
+  batchNormTrain: {
+    args: [
+      f32('y', MN), f32('xhat', MN), f32('invstd', N_), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_),
+      f32('runVar', N_), size('M'), size('N'), scalar('momentum', 'unit'), scalar('eps', 'positive'),
+    ],
+    returns: 'void',
+  },
+  /** BatchNorm1d in eval mode: y = gain·(x − runMean)/√(runVar + eps) + bias, each row on its own. */
+  batchNormEval: {
+    args: [
+      f32('y', MN), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_), f32('runVar', N_),
+      size('M'), size('N'), scalar('eps', 'positive'),
+    ],
+    returns: 'void',
+  },
+  /**
+   * BatchNorm1d backward, the one-pass formula: dgain (+)= Σ dy·xhat, dbias (+)= Σ dy (added into when
+   * `accumulate`, else overwritten), and dx = gain·invstd/M · (M·dy − Σdy − xhat·Σ(dy·xhat)) (always
+   * overwritten; dx may alias dy).
+   */
+  batchNormBackward: {
+    args: [
+      f32('dx', MN), f32('dgain', N_), f32('dbias', N_), f32('dy', MN), f32('xhat', MN), f32('invstd', N_), f32('gain', N_),
+      size('M'), size('N'), flag('accumulate'),
+    ],
+    returns: 'void',
+  },
+  /**
+   * out[b, t·D + d] = table[idx[b·T + t], d]: B contexts of T int32 indices each, concatenated into rows of T·D.
+   */
+  embeddingGather: {
+    args: [f32('out', BTD), f32('table', D_), i32('idx', BT, { rowsOf: 'table', width: 'D' }), size('B'), size('T'), size('D')],
+    returns: 'void',
+  },
+  /**
+   * dtable[idx[b·T + t], d] += dout[b, t·D + d]: the gather's backward, a scatter-add (zero dtable first).
+   */
+  embeddingScatterAdd: {
+    args: [f32('dtable', D_), f32('dout', BTD), i32('idx', BT, { rowsOf: 'dtable', width: 'D' }), size('B'), size('T'), size('D')],
+    returns: 'void',
+  },
+  /** SGD with optional L2 weight decay: p −= lr · (g + weightDecay · p) over n elements. */
+  sgdUpdate: {
+    args: [f32('param', n_), f32('grad', n_), size('n'), scalar('lr', 'finite'), scalar('weightDecay', 'nonNegative')],
+    returns: 'void',
+  },
+  /**
+   * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): g' = g + weightDecay·p; velocity =
+   * momentum·velocity + g'; p −= lr·velocity (velocity starts at 0: the first step is velocity = g').
+   */
+  sgdMomentumUpdate: {
+    args: [
+      f32('param', n_), f32('grad', n_), f32('velocity', n_), size('n'),
+      scalar('lr', 'finite'), scalar('momentum', 'unit'), scalar('weightDecay', 'nonNegative'),
+    ],
+    returns: 'void',
+  },
+  /**
+   * AdamW as torch.optim.AdamW (single-tensor path): p *= 1 − lr·weightDecay; m = lerp(m, g, 1 − beta1); v =
+   * beta2·v + (1 − beta2)·g²; p −= (lr / (1 − beta1^step)) · m / (√v / √(1 − beta2^step) + eps). m and v start
+   * at 0; `step` counts from 1; the bias corrections are formed in float64 once per call.
+   */
+  adamwUpdate: {
+    args: [
+      f32('param', n_), f32('grad', n_), f32('m', n_), f32('v', n_), size('n'),
+      scalar('lr', 'finite'), scalar('beta1', 'beta'), scalar('beta2', 'beta'), scalar('eps', 'positive'),
+      scalar('weightDecay', 'nonNegative'), scalar('step', 'count'),
+    ],
+    returns: 'void',
+  },
+  /** y += x over n elements (a residual connection; y may alias x, which doubles it). */
+  addInto: {
+    args: [f32('y', n_), f32('x', n_), size('n')],
+    returns: 'void',
+  },
+  /**
+   * dst[0..n) = src[0..n) for 4-byte elements of either type (a model state's snapshot or rollback); overlap is fine (a memmove).
+   */
+  copy: {
+    args: [f32('dst', n_, true), f32('src', n_, true), size('n')],
+    returns: 'void',
+  },
+  /** x[0..n) = 0. */
+  zero: {
+    args: [f32('x', n_, true), size('n')],
+    returns: 'void',
+  },
+  /** Σ x² over n elements, accumulated in float64 (the L2 term). */
+  sumSquares: {
+    args: [f32('x', n_), size('n')],
+    returns: 'number',
+  },
+} as const satisfies Record<string, KernelSpec>;
+
+/** A kernel's name. */
+export type KernelName = keyof typeof KERNEL_TABLE;
+
+/** The JS type of one argument: flags are `Flag` (boolean), everything else (pointers, sizes, scalars) a number. */
+type ArgValue<A, Flag> = A extends { kind: 'flag' } ? Flag : number;
+/** The parameter list of a row's arguments. */
+export type KernelParams<Args extends readonly unknown[], Flag = boolean> = {
+  -readonly [I in keyof Args]: ArgValue<Args[I], Flag>;
+};
+/** A row's function type (`Flag`: what a flag argument accepts). */
+export type KernelFunction<S extends KernelSpec, Flag = boolean> = (
+  ...args: KernelParams<S['args'], Flag>
+) => S['returns'] extends 'number' ? number : void;
+
+/**
+ * The kernel contract, derived from {@link KERNEL_TABLE}: one method per row, arguments in the row's order, with the
+ * row's TSDoc.
+ */
+export type Kernels = { [K in KernelName]: KernelFunction<(typeof KERNEL_TABLE)[K]> };
+
 /** The names of all kernels, in contract order: used by tests and benchmarks to prove both backends cover them. */
-export const KERNEL_NAMES = [
-  'matmul', 'matmulTN', 'matmulNT', 'addBias', 'biasBackward', 'tanhForward', 'tanhBackward',
-  'softmax', 'logSoftmax', 'crossEntropyLoss', 'softmaxCrossEntropy',
-  'batchNormTrain', 'batchNormEval', 'batchNormBackward', 'embeddingGather', 'embeddingScatterAdd',
-  'sgdUpdate', 'zero', 'sumSquares',
-] as const satisfies readonly (keyof Kernels)[];
+export const KERNEL_NAMES = Object.keys(KERNEL_TABLE) as KernelName[];

@@ -1,5 +1,5 @@
 import { instantiate } from '@assemblyscript/loader';
-import type { Kernels, Ptr } from './kernels.ts';
+import { KERNEL_NAMES, type KERNEL_TABLE, type KernelFunction, type KernelName, type Kernels } from './kernels.ts';
 import { defaultWasmBytes } from './wasm-bytes.ts';
 
 /**
@@ -8,33 +8,15 @@ import { defaultWasmBytes } from './wasm-bytes.ts';
  */
 export type WasmSource = BufferSource | WebAssembly.Module | URL | string;
 
-/** The raw exports of `assembly/index.ts`: the contract's kernels with booleans as i32, plus `heapBase`. */
-interface KernelExports {
+/**
+ * The raw exports of `assembly/index.ts`, derived from {@link KERNEL_TABLE}: every kernel under its contract name
+ * (pointers, sizes and flags as i32 — an i32 parameter takes a JS boolean as 1/0 by itself — scalars as f32/f64,
+ * losses and sums returned as f64), plus `heapBase`.
+ */
+type KernelExports = { [K in KernelName]: KernelFunction<(typeof KERNEL_TABLE)[K], boolean | number> } & {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  matmul(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
-  matmulTN(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
-  matmulNT(c: Ptr, a: Ptr, b: Ptr, M: number, K: number, N: number, accumulate: number): void;
-  addBias(y: Ptr, b: Ptr, M: number, N: number): void;
-  biasBackward(db: Ptr, dy: Ptr, M: number, N: number, accumulate: number): void;
-  tanhForward(y: Ptr, x: Ptr, n: number): void;
-  tanhBackward(dx: Ptr, dy: Ptr, y: Ptr, n: number, accumulate: number): void;
-  softmax(y: Ptr, x: Ptr, M: number, N: number): void;
-  logSoftmax(y: Ptr, x: Ptr, M: number, N: number): void;
-  crossEntropyLoss(logits: Ptr, targets: Ptr, M: number, N: number): number;
-  softmaxCrossEntropy(dlogits: Ptr, logits: Ptr, targets: Ptr, M: number, N: number): number;
-  batchNormTrain(
-    y: Ptr, xhat: Ptr, invstd: Ptr, x: Ptr, gain: Ptr, bias: Ptr, runMean: Ptr, runVar: Ptr,
-    M: number, N: number, momentum: number, eps: number,
-  ): void;
-  batchNormEval(y: Ptr, x: Ptr, gain: Ptr, bias: Ptr, runMean: Ptr, runVar: Ptr, M: number, N: number, eps: number): void;
-  batchNormBackward(dx: Ptr, dgain: Ptr, dbias: Ptr, dy: Ptr, xhat: Ptr, invstd: Ptr, gain: Ptr, M: number, N: number): void;
-  embeddingGather(out: Ptr, table: Ptr, idx: Ptr, B: number, T: number, D: number): void;
-  embeddingScatterAdd(dtable: Ptr, dout: Ptr, idx: Ptr, B: number, T: number, D: number): void;
-  sgdUpdate(param: Ptr, grad: Ptr, n: number, lr: number, weightDecay: number): void;
-  zero(x: Ptr, n: number): void;
-  sumSquares(x: Ptr, n: number): number;
-}
+};
 
 /** A loaded kernel module: the contract, the module's memory (for the arena) and the first free byte in it. */
 export interface WasmKernels {
@@ -91,27 +73,19 @@ function toUrl(source: URL | string): URL {
   }
 }
 
-/** The contract over the raw exports: plain methods that only turn booleans into 0/1. */
+/**
+ * The contract over the raw exports: the exported functions themselves, no wrapper. JS → wasm argument conversion
+ * turns `true`/`false` into the i32 1/0 the kernels test (ToInt32), so a flag needs no adapting and every call from
+ * a training step is a direct call into wasm. A module missing a kernel is refused here, naming it.
+ */
 function adaptKernels(x: KernelExports): Kernels {
-  return {
-    matmul: (c, a, b, M, K, N, accumulate) => x.matmul(c, a, b, M, K, N, accumulate ? 1 : 0),
-    matmulTN: (c, a, b, M, K, N, accumulate) => x.matmulTN(c, a, b, M, K, N, accumulate ? 1 : 0),
-    matmulNT: (c, a, b, M, K, N, accumulate) => x.matmulNT(c, a, b, M, K, N, accumulate ? 1 : 0),
-    addBias: x.addBias,
-    biasBackward: (db, dy, M, N, accumulate) => x.biasBackward(db, dy, M, N, accumulate ? 1 : 0),
-    tanhForward: x.tanhForward,
-    tanhBackward: (dx, dy, y, n, accumulate) => x.tanhBackward(dx, dy, y, n, accumulate ? 1 : 0),
-    softmax: x.softmax,
-    logSoftmax: x.logSoftmax,
-    crossEntropyLoss: x.crossEntropyLoss,
-    softmaxCrossEntropy: x.softmaxCrossEntropy,
-    batchNormTrain: x.batchNormTrain,
-    batchNormEval: x.batchNormEval,
-    batchNormBackward: x.batchNormBackward,
-    embeddingGather: x.embeddingGather,
-    embeddingScatterAdd: x.embeddingScatterAdd,
-    sgdUpdate: x.sgdUpdate,
-    zero: x.zero,
-    sumSquares: x.sumSquares,
-  };
+  const kernels = {} as Record<KernelName, unknown>;
+  for (const name of KERNEL_NAMES) {
+    const fn = (x as unknown as Record<string, unknown>)[name];
+    if (typeof fn !== 'function') {
+      throw new Error(`wasm backend: module does not export the kernel '${name}' (built from an older assembly/?)`);
+    }
+    kernels[name] = fn;
+  }
+  return kernels as Kernels;
 }

@@ -91,7 +91,7 @@ export class BatchNorm1d {
 
   /** dgain, dbias and dx (dx may be dy: overwritten in place). */
   backward(k: Kernels, dx: Ptr, dy: Ptr, xhat: Ptr, invstd: Ptr, B: number): void {
-    k.batchNormBackward(dx, this.gain.grad!, this.bias.grad!, dy, xhat, invstd, this.gain.ptr, B, this.size);
+    k.batchNormBackward(dx, this.gain.grad!, this.bias.grad!, dy, xhat, invstd, this.gain.ptr, B, this.size, false);
   }
 }
 

@@ -1,72 +1,67 @@
-import type { Backend, KERNEL_NAMES, Ptr } from '../../src/backend/index.ts';
+import type { Backend, Ptr } from '../../src/backend/index.ts';
+import { KERNEL_TABLE, type KernelArg, type KernelName, type ScalarRule, type Sizes } from '../../src/backend/kernels.ts';
 import { placeAtEnd } from './backends.ts';
 import type { TestRng } from './rng.ts';
 
 /**
- * Every kernel's signature as data: which arguments are float32 or int32 buffers (and how long they must be), sizes,
- * flags and scalars, with the names the checked wrapper reports. Lets one test build valid calls to every kernel
- * and break them one argument at a time.
+ * Every kernel's signature as the tests use it, derived from the contract's table (`KERNEL_TABLE`): which arguments
+ * are float32 or int32 buffers (and how long they must be), sizes, flags and scalars, with the names the checked
+ * wrapper reports, plus valid and invalid values for each scalar rule. Lets one test build valid calls to every
+ * kernel and break them one argument at a time.
  */
-export type KernelName = (typeof KERNEL_NAMES)[number];
-export type Sizes = Record<'M' | 'K' | 'N' | 'n' | 'B' | 'T' | 'D', number>;
+export type { KernelName, Sizes };
 
 /** One argument of a kernel, in signature order, described well enough to build valid and invalid values for it. */
 export type Arg =
   | { kind: 'f32'; name: string; need: (s: Sizes) => number; alloc?: (s: Sizes) => number; anyType?: boolean }
-  | { kind: 'i32'; name: string; need: (s: Sizes) => number; limit: (s: Sizes) => number }
+  | { kind: 'i32'; name: string; need: (s: Sizes) => number; limit: (s: Sizes) => number; min: 0 | -1 }
   | { kind: 'size'; name: keyof Sizes }
   | { kind: 'flag' }
   | { kind: 'number'; name: string; valid: number; bad: number[] };
 
 export const VOCAB = 6; // rows of the embedding tables below
-const f32 = (name: string, need: (s: Sizes) => number, extra: Partial<Extract<Arg, { kind: 'f32' }>> = {}): Arg =>
-  ({ kind: 'f32', name, need, ...extra });
-const i32 = (name: string, need: (s: Sizes) => number, limit: (s: Sizes) => number): Arg => ({ kind: 'i32', name, need, limit });
-const size = (name: keyof Sizes): Arg => ({ kind: 'size', name });
-const flag: Arg = { kind: 'flag' };
-const MN = (s: Sizes) => s.M * s.N;
-const N_ = (s: Sizes) => s.N;
-const n_ = (s: Sizes) => s.n;
-const momentum: Arg = { kind: 'number', name: 'momentum', valid: 0.1, bad: [-0.1, 1.5, NaN] };
-const eps: Arg = { kind: 'number', name: 'eps', valid: 1e-5, bad: [0, -1e-5, NaN, Infinity] };
+
+/** A valid value and the invalid ones the checked wrapper must reject, per scalar rule. */
+export const SCALAR_VALUES: Record<ScalarRule, { valid: number; bad: number[] }> = {
+  finite: { valid: 0.1, bad: [NaN, Infinity, -Infinity] },
+  nonNegative: { valid: 0.01, bad: [-0.1, NaN, Infinity] },
+  positive: { valid: 1e-5, bad: [0, -1e-5, NaN, Infinity] },
+  unit: { valid: 0.1, bad: [-0.1, 1.5, NaN] },
+  beta: { valid: 0.9, bad: [-0.1, 1, 1.5, NaN] },
+  count: { valid: 3, bad: [0, -1, 1.5, NaN, Infinity] },
+};
+
+/** The test's view of one table argument. Embedding tables (the `rowsOf` of an index argument) get VOCAB rows. */
+function toArg(a: KernelArg, all: readonly KernelArg[]): Arg {
+  switch (a.kind) {
+    case 'f32': {
+      const rowsOf = all.find((b) => b.kind === 'i32' && typeof b.limit !== 'string' && b.limit.rowsOf === a.name);
+      const alloc = rowsOf && rowsOf.kind === 'i32' && typeof rowsOf.limit !== 'string' ? rowsOf.limit : undefined;
+      return {
+        kind: 'f32', name: a.name, need: a.need, anyType: a.anyType ?? false,
+        ...(alloc ? { alloc: (s: Sizes) => VOCAB * s[alloc.width] } : {}),
+      };
+    }
+    case 'i32': {
+      const limit = a.limit;
+      return {
+        kind: 'i32', name: a.name, need: a.count, min: a.min,
+        limit: typeof limit === 'string' ? (s) => s[limit] : () => VOCAB,
+      };
+    }
+    case 'size':
+      return { kind: 'size', name: a.name };
+    case 'flag':
+      return { kind: 'flag' };
+    case 'scalar':
+      return { kind: 'number', name: a.name, ...SCALAR_VALUES[a.rule] };
+  }
+}
 
 /** Every kernel's signature, with the argument names the checked wrapper reports. */
-export const SIGNATURES: Record<KernelName, Arg[]> = {
-  matmul: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag],
-  matmulTN: [f32('C', MN), f32('A', (s) => s.K * s.M), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag],
-  matmulNT: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.N * s.K), size('M'), size('K'), size('N'), flag],
-  addBias: [f32('y', MN), f32('b', N_), size('M'), size('N')],
-  biasBackward: [f32('db', N_), f32('dy', MN), size('M'), size('N'), flag],
-  tanhForward: [f32('y', n_), f32('x', n_), size('n')],
-  tanhBackward: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag],
-  softmax: [f32('y', MN), f32('x', MN), size('M'), size('N')],
-  logSoftmax: [f32('y', MN), f32('x', MN), size('M'), size('N')],
-  crossEntropyLoss: [f32('logits', MN), i32('targets', (s) => s.M, N_), size('M'), size('N')],
-  softmaxCrossEntropy: [f32('dlogits', MN), f32('logits', MN), i32('targets', (s) => s.M, N_), size('M'), size('N')],
-  batchNormTrain: [
-    f32('y', MN), f32('xhat', MN), f32('invstd', N_), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_),
-    f32('runVar', N_), size('M'), size('N'), momentum, eps,
-  ],
-  batchNormEval: [f32('y', MN), f32('x', MN), f32('gain', N_), f32('bias', N_), f32('runMean', N_), f32('runVar', N_), size('M'), size('N'), eps],
-  batchNormBackward: [
-    f32('dx', MN), f32('dgain', N_), f32('dbias', N_), f32('dy', MN), f32('xhat', MN), f32('invstd', N_), f32('gain', N_),
-    size('M'), size('N'),
-  ],
-  embeddingGather: [
-    f32('out', (s) => s.B * s.T * s.D), f32('table', (s) => s.D, { alloc: (s) => VOCAB * s.D }),
-    i32('idx', (s) => s.B * s.T, () => VOCAB), size('B'), size('T'), size('D'),
-  ],
-  embeddingScatterAdd: [
-    f32('dtable', (s) => s.D, { alloc: (s) => VOCAB * s.D }), f32('dout', (s) => s.B * s.T * s.D),
-    i32('idx', (s) => s.B * s.T, () => VOCAB), size('B'), size('T'), size('D'),
-  ],
-  sgdUpdate: [
-    f32('param', n_), f32('grad', n_), size('n'), { kind: 'number', name: 'lr', valid: 0.1, bad: [NaN, Infinity] },
-    { kind: 'number', name: 'weightDecay', valid: 0.01, bad: [-0.1, NaN, Infinity] },
-  ],
-  zero: [f32('x', n_, { anyType: true }), size('n')],
-  sumSquares: [f32('x', n_), size('n')],
-};
+export const SIGNATURES = Object.fromEntries(
+  Object.entries(KERNEL_TABLE).map(([k, spec]) => [k, spec.args.map((a) => toArg(a, spec.args))]),
+) as Record<KernelName, Arg[]>;
 
 export const SIZES: Sizes = { M: 3, K: 4, N: 5, n: 7, B: 2, T: 3, D: 4 };
 
