@@ -95,9 +95,9 @@ export async function inputCases(dir: string): Promise<Tally> {
 export async function sizeCases(dir: string): Promise<Tally> {
   const tally = new Tally('absurd counts and sizes refused up front (exit 2)');
   const cases: [string[], RegExp][] = [
-    [[...NGRAM, '--samples', '1e9'], /--samples/],
-    [['sample', '--model', 'x.json', '--count', '1e9'], /--count/],
-    [['sample', '--model', 'x.json', '--max-length', '1e9'], /--max-length/],
+    [['train', '--data', 'words.txt', '--model', 'ngram', '--samples', '1e9'], /--samples: expected an integer from 0 to 100000/],
+    [['sample', '--model', 'x.json', '--count', '1e9'], /--count: expected an integer from 1 to 100000/],
+    [['sample', '--model', 'x.json', '--max-length', '1e9'], /--max-length: expected an integer from 1 to 10000/],
     [['train', '--data', 'huge-vocab.txt', '--model', 'ngram', '--n', '2'], /MiB/],
     [['train', '--data', 'v89.txt', '--model', 'ngram', '--n', '4'], /MiB/],
     [['train', '--data', 'big-vocab.txt', '--model', 'ngram', '--n', '3'], /MiB/],

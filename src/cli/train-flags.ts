@@ -5,6 +5,7 @@
 import { MODEL_KINDS, MODEL_REGISTRY, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
 import { OPTIMIZER_KINDS } from '../nn/optim.ts';
 import type { FlagSpec } from './args.ts';
+import { MAX_SAMPLE_COUNT } from './limits.ts';
 
 const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind] as ModelKindEntry] as const);
 const trained = entries.filter(([, e]) => e.training).map(([k]) => k);
@@ -75,7 +76,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
   backendFlag,
-  { name: 'samples', type: 'int', min: 0, arg: 'N', help: 'how many words to sample from the trained model at the end', defaultText: '10' },
+  { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end (after saving)', defaultText: '10' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
   { name: 'resume', type: 'string', arg: 'FILE', help: 'continue training the model in FILE (written by train --out) exactly where it stopped' },
   { name: 'json', type: 'boolean', help: 'print one JSON object per line (progress, samples, summary) and nothing else' },
