@@ -8,6 +8,7 @@ import type { GradientPath } from './models/bigram.ts';
 import { isTrainable, type Trainable, type TrainData } from './models/training.ts';
 import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from './nn/optim.ts';
 import { Rng } from './rng.ts';
+import { checkSeed } from './seed.ts';
 
 export type { TrainData } from './models/training.ts';
 
@@ -127,6 +128,21 @@ export class TrainingDivergedError extends Error {
  */
 export async function train(model: Trainable, options: TrainOptions): Promise<TrainResult> {
   const o = checkOptions(model, options);
+  if (TRAINING.has(model)) {
+    throw new Error('train: this model is already being trained by another train() call (they would share its batch buffers); await that one first');
+  }
+  TRAINING.add(model);
+  try {
+    return await trainChecked(model, o);
+  } finally {
+    TRAINING.delete(model);
+  }
+}
+
+/** The models a train() call is running on right now. */
+const TRAINING = new WeakSet<object>();
+
+async function trainChecked(model: Trainable, o: CheckedOptions): Promise<TrainResult> {
   const start = now();
   const history: HistoryPoint[] = [];
   const result = (stopped: boolean, steps: number): TrainResult => ({
@@ -150,7 +166,9 @@ export async function train(model: Trainable, options: TrainOptions): Promise<Tr
         return result(true, s);
       }
       lr = typeof o.lr === 'function' ? o.lr(first + s) : o.lr;
-      if (!Number.isFinite(lr)) throw new Error(`train: the learning rate schedule returned ${lr} for step index ${first + s}`);
+      if (!Number.isFinite(lr) || !(lr > 0)) {
+        throw new Error(`train: the learning rate schedule returned ${lr} for step index ${first + s}; a rate must be a finite number > 0`);
+      }
       const t0 = now();
       const loss = session.step(lr);
       windowMs += now() - t0;
@@ -235,9 +253,7 @@ function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
   if (!Number.isInteger(progressEvery) || progressEvery < 1) {
     throw new Error(`train: progressEvery must be a positive integer, got ${progressEvery}`);
   }
-  if (!(seed instanceof Rng) && !Number.isInteger(seed)) {
-    throw new Error(`train: seed must be an integer or an Rng, got ${String(seed)}`);
-  }
+  if (!(seed instanceof Rng)) checkSeed(seed, 'train');
   if (path !== 'counts' && path !== 'examples') throw new Error(`train: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
   if (!(yieldEveryMs >= 0)) throw new Error(`train: yieldEveryMs must be >= 0, got ${yieldEveryMs}`);
   if (!Number.isInteger(startStep) || startStep < 0) throw new Error(`train: startStep must be an integer >= 0, got ${startStep}`);

@@ -5,12 +5,13 @@ import type { BackendName } from '../backend/index.ts';
 import { UsageError, type FlagSpec } from './args.ts';
 import { EXIT, flag, type Command } from './command.ts';
 import { MAX_SAMPLE_COUNT, MAX_SAMPLE_LENGTH } from './limits.ts';
+import { MAX_SEED } from '../seed.ts';
 import { checkVocabulary, openModel } from './open-model.ts';
 
 const flags: FlagSpec[] = [
   { name: 'model', type: 'string', arg: 'FILE', help: 'model file written by makemore train (required)' },
   { name: 'count', type: 'int', min: 1, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words', defaultText: '20' },
-  { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the sampling PRNG: the same seed gives the same words', defaultText: '42' },
+  { name: 'seed', type: 'int', min: 0, max: MAX_SEED, arg: 'S', help: 'seed of the sampling PRNG: the same seed gives the same words', defaultText: '42' },
   {
     name: 'temperature',
     type: 'number',

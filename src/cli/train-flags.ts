@@ -6,6 +6,7 @@ import { MODEL_KINDS, MODEL_REGISTRY, type ModelKindEntry, type ModelOption, typ
 import { OPTIMIZER_KINDS } from '../nn/optim.ts';
 import type { FlagSpec } from './args.ts';
 import { MAX_SAMPLE_COUNT } from './limits.ts';
+import { MAX_SEED } from '../seed.ts';
 
 const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind] as ModelKindEntry] as const);
 const trained = entries.filter(([, e]) => e.training).map(([k]) => k);
@@ -73,7 +74,7 @@ export const trainFlags: FlagSpec[] = [
     defaultText: '0 (sgd), 0.01 (adamw, bigram)',
   },
   { name: 'split', type: 'number-list', length: 3, arg: 'TR,DEV,TEST', help: 'fractions of the words for train, dev, test (1,0,0: all train)', defaultText: '0.8,0.1,0.1' },
-  { name: 'seed', type: 'int', min: 0, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
+  { name: 'seed', type: 'int', min: 0, max: MAX_SEED, arg: 'S', help: 'seed of the split, initialisation, batches and samples', defaultText: '42' },
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
   backendFlag,
   { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end (after saving)', defaultText: '10' },

@@ -246,7 +246,7 @@ async function runSteps(
     historyEvery,
     progressEvery: divisorAtMost(historyEvery, cap),
     vocabSize: io.vocabSize,
-    onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: seed + step }), splits),
+    onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: (seed + step) % 2 ** 32 }), splits),
   }, reporter, io.context);
   const verb = run.status === 'done' ? 'trained' : 'stopped after';
   reporter.line(`${verb} ${run.step} steps in ${formatDuration(run.seconds)} (${(run.steps / Math.max(1e-9, run.seconds)).toFixed(0)} steps/s)`);

@@ -10,6 +10,7 @@ import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import { Embedding } from '../nn/embedding.ts';
 import { Net, type Workspace } from '../nn/net.ts';
+import { checkSeed } from '../seed.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
@@ -101,7 +102,7 @@ export class NeuralBigram implements LanguageModel {
   static async create(options: NeuralBigramOptions): Promise<NeuralBigram> {
     const { vocab, seed = 42, regularization = 0.01 } = options ?? ({} as NeuralBigramOptions);
     if (!(vocab instanceof Vocabulary)) throw new Error(`NeuralBigram.create: vocab must be a Vocabulary, got ${typeof vocab}`);
-    if (!Number.isInteger(seed)) throw new Error(`NeuralBigram.create: seed must be an integer, got ${seed}`);
+    checkSeed(seed, 'NeuralBigram.create');
     if (!(regularization >= 0) || !Number.isFinite(regularization)) {
       throw new Error(`NeuralBigram.create: regularization must be a finite number >= 0, got ${regularization}`);
     }
@@ -216,7 +217,7 @@ export class NeuralBigram implements LanguageModel {
    * and W goes back to its last finite value (the caller should stop and lower the learning rate).
    */
   step(lr: number, options: { path?: GradientPath } = {}): number {
-    if (!Number.isFinite(lr)) throw new Error(`NeuralBigram.step: lr must be a finite number, got ${lr}`);
+    if (!Number.isFinite(lr) || lr < 0) throw new Error(`NeuralBigram.step: lr must be a finite number >= 0, got ${lr}`);
     return this.net.update(this.lossAndGradient(options.path ?? 'counts'), lr);
   }
 

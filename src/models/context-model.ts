@@ -304,7 +304,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
 
   private checkStep(lr: number, weightDecay: number | undefined): void {
     if (!this.mode) throw new Error(`${this.who}.trainStep: the model is in eval mode; call model.train() first`);
-    if (!Number.isFinite(lr)) throw new Error(`${this.who}.trainStep: lr must be a finite number, got ${lr}`);
+    if (!Number.isFinite(lr) || lr < 0) throw new Error(`${this.who}.trainStep: lr must be a finite number >= 0, got ${lr}`);
     if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
       throw new Error(`${this.who}.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
     }

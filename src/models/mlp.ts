@@ -6,6 +6,7 @@
 import { Vocabulary } from '../data/vocabulary.ts';
 import { BatchNorm1d, Embedding, FlattenConsecutive, Linear, Sequential, Tanh, type Named } from '../nn/index.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
+import { checkSeed } from '../seed.ts';
 import { ContextModel } from './context-model.ts';
 import type { ModelState } from './model.ts';
 
@@ -103,6 +104,6 @@ function checkConfig(o: Partial<Omit<MLPConfig, 'hidden'>> & { hidden?: readonly
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
     throw new Error(`${who}: momentum must be in [0, 1], got ${String(momentum)}`);
   }
-  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
+  checkSeed(seed, who);
   return { blockSize, embedDim, hidden: hidden.slice(), batchNorm, momentum, seed };
 }

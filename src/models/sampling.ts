@@ -4,6 +4,7 @@
  * position at a time, so a neural model evaluates one batch per position instead of one row per character.
  */
 import { Rng } from '../rng.ts';
+import { checkSeed } from '../seed.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
 import type { SampleOptions } from './model.ts';
 
@@ -20,7 +21,7 @@ export interface ResolvedSampleOptions {
 export function resolveSampleOptions(vocab: Vocabulary, options: SampleOptions = {}, who = 'sample'): ResolvedSampleOptions {
   const { count = 10, seed = 42, temperature = 1, maxLength = 50, prefix = '' } = options;
   if (!Number.isInteger(count) || count < 0) throw new Error(`${who}: count must be an integer >= 0, got ${count}`);
-  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
+  checkSeed(seed, who);
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new Error(`${who}: temperature must be a finite number > 0, got ${temperature}`);
   }

@@ -236,6 +236,10 @@ export class Net {
     const t = this.tensor(name, who);
     const n = sizeOf(t.shape);
     if (values?.length !== n) throw new Error(`${who}: '${name}' has ${n} values [${t.shape.join('×')}], got ${values?.length}`);
+    // a NaN or ±Infinity parameter would poison every later loss, silently: refuse it where it comes in
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(values[i]!)) throw new Error(`${who}: '${name}'[${i}] is ${values[i]}; tensors must hold finite numbers`);
+    }
     this.backend.arena.f32(t.ptr, n).set(values);
     this.backend.arena.f32(this.lastFinite + (t.ptr - this.state), n).set(values);
   }
