@@ -43,7 +43,7 @@ export class Rng {
    * there is one. {@link Rng.fromState} continues the stream exactly from there (a resumed training run).
    */
   state(): number[] {
-    const s = [this.a, this.b, this.c, this.d];
+    const s = [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
     if (!Number.isNaN(this.spare)) s.push(this.spare);
     return s;
   }

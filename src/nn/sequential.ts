@@ -11,11 +11,15 @@ import {
 /** A child of a Sequential: a name (the prefix of its tensors) and the layer. */
 export type Named = readonly [name: string, layer: Layer];
 
-/** Activations of one child for a batch size: output and its gradient, and the child's own workspace. */
+/**
+ * Activations of one child for a batch size: output and its gradient, the child's own workspace, and the Pass object
+ * handed to it — reused call after call, so a step creates no garbage.
+ */
 interface ChildSpace {
   y: number;
   dy: number;
   ws: unknown;
+  pass: Pass;
 }
 
 /** Joins tensor name parts, skipping empty ones. */
@@ -108,7 +112,8 @@ export class Sequential extends Layer<ChildSpace[]> {
         y = alloc.f32(n, `${name}.out`);
         if (training) dy = alloc.f32(n, `${name}.dout`);
       }
-      spaces.push({ y, dy, ws: layer.workspace(alloc, B, training) });
+      const ws = layer.workspace(alloc, B, training);
+      spaces.push({ y, dy, ws, pass: { k: null as never, B, training, x: -1, y: -1, dx: null, dy: -1, ws } });
     });
     return spaces;
   }
@@ -119,7 +124,9 @@ export class Sequential extends Layer<ChildSpace[]> {
     for (let i = 0; i < this.children.length; i++) {
       const c = ws[i]!;
       const y = i === this.children.length - 1 ? p.y : c.y < 0 ? x : c.y;
-      this.children[i]![1].forward({ k: p.k, B: p.B, training: p.training, x, y, dx: null, dy: -1, ws: c.ws });
+      const pass = c.pass;
+      pass.k = p.k; pass.B = p.B; pass.training = p.training; pass.x = x; pass.y = y; pass.dx = null; pass.dy = -1;
+      this.children[i]![1].forward(pass);
       x = y;
     }
   }
@@ -135,7 +142,9 @@ export class Sequential extends Layer<ChildSpace[]> {
       const dx = i === 0 ? p.dx : this.gradOf(ws, i - 1, p);
       const y = i === last ? p.y : c.y;
       const dy = i === last ? p.dy : c.dy;
-      layer.backward({ k: p.k, B: p.B, training: true, x, y, dx, dy, ws: c.ws });
+      const pass = c.pass;
+      pass.k = p.k; pass.B = p.B; pass.training = true; pass.x = x; pass.y = y; pass.dx = dx; pass.dy = dy;
+      layer.backward(pass);
     }
   }
 
