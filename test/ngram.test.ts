@@ -148,6 +148,8 @@ describe('n-gram tables too large to save (issue 11)', () => {
   it('still fits a table just under the limit in shape (n = 3 over 89 characters) and saves it', () => {
     const model = NGramModel.fit(wordsOver(88), { n: 3 });
     const back = NGramModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
-    expect(back.counts()).toEqual(model.counts());
+    const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(back.counts().length).toBe(89 ** 3);
+    expect(bytes(back.counts()).equals(bytes(model.counts()))).toBe(true); // toEqual over 704,969 entries is slow
   });
 });

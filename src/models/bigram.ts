@@ -162,6 +162,7 @@ export class NeuralBigram implements LanguageModel {
    * (read it with {@link NeuralBigram.gradient}).
    */
   lossAndGradient(path: GradientPath = 'counts'): number {
+    this.live('lossAndGradient');
     const data = this.requireData('lossAndGradient');
     // unchecked kernels: shapes are fixed at construction and the ids were validated once, in setData
     const be = this.backend.raw;
@@ -243,6 +244,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** A copy of W (V×V, row = previous character). */
   weights(): Float32Array {
+    this.live('weights');
     return this.backend.arena.f32(this.W, this.parameterCount).slice();
   }
 
@@ -253,8 +255,17 @@ export class NeuralBigram implements LanguageModel {
     this.net.setTensor('W', values, 'NeuralBigram.setWeights');
   }
 
+  private disposed = false;
+
+  /** W lives in memory the arena may have given to another model since dispose(): never read it then. */
+  private live(who: string): void {
+    if (this.disposed) throw new Error(`NeuralBigram.${who}: this model was disposed`);
+  }
+
   /** Returns the model's arena memory to its backend; the model cannot be used afterwards. */
   dispose(): void {
+    if (this.disposed) return; // a second dispose must not free logP twice
+    this.disposed = true;
     this.net.dispose();
     const arena = this.backend.arena as unknown as { free?: (p: Ptr) => void };
     arena.free?.(this.logP);
@@ -277,6 +288,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** The model's next-character distributions, softmax of each row of W in float64 (V×V). */
   probabilities(): Float64Array {
+    this.live('probabilities');
     const V = this.vocab.size;
     const w = this.backend.arena.f32(this.W, V * V);
     const out = new Float64Array(V * V);

@@ -282,7 +282,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
   private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
     const T = this.width;
-    const ws = this.evalSpace!;
+    const ws = this.evalSpace;
+    if (ws === null) throw new Error(`${this.who}: this model was disposed`);
     const count = X.length / T;
     for (let start = 0; start < count; start += ws.rows) {
       const B = Math.min(ws.rows, count - start);

@@ -130,6 +130,12 @@ export class NGramModel implements LanguageModel {
     }, 'NGramModel.sample');
   }
 
+  /**
+   * Nothing to return: the counts live in ordinary JS memory, not in a backend's arena. Present so code can dispose
+   * of any model alike.
+   */
+  dispose(): void {}
+
   /** The counts (float32 is exact up to 2²⁴ per event) with n, k and the vocabulary. */
   toJSON(): ModelState {
     const V = this.vocab.size;

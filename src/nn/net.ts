@@ -226,6 +226,7 @@ export class Net {
 
   /** The tensor called `name`; errors list the names there are. */
   tensor(name: string, who = 'Net.tensor'): Tensor {
+    if (this.disposed) throw new Error(`${who}: this model was disposed (its memory may hold another model's now)`);
     const t = this.tensors.find((s) => s.name === name);
     if (!t) throw new Error(`${who}: no tensor named ${JSON.stringify(name)} (have ${this.tensors.map((s) => s.name).join(', ')})`);
     return t;
