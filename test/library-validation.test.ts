@@ -33,13 +33,13 @@ describe('learning rates', () => {
     const mlp = await MLP.create(small);
     const X = new Int32Array(2 * 3);
     const Y = Int32Array.from([1, 2]);
-    expect(() => mlp.trainStep(X, Y, -0.1)).toThrow(/lr must be a finite number >= 0, got -0\.1/);
+    expect(() => mlp.trainStep(X, Y, -0.1)).toThrow(/lr must be >= 0 \(a negative rate climbs the loss\), got -0\.1/);
     const before = mlp.tensor('output.weight');
     mlp.trainStep(X, Y, 0); // (BatchNorm's running statistics still move: they are not parameters)
     expect(mlp.tensor('output.weight')).toEqual(before);
     const bigram = await NeuralBigram.create({ vocab, backend: 'js' });
     bigram.setData(words);
-    expect(() => bigram.step(-1)).toThrow(/lr must be a finite number >= 0, got -1/);
+    expect(() => bigram.step(-1)).toThrow(/lr must be >= 0 \(a negative rate climbs the loss\), got -1/);
   });
 });
 

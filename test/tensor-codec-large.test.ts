@@ -69,3 +69,16 @@ describe('a 50 MB model file', () => {
     expect(seconds).toBeLessThan(10);
   }, 60_000);
 });
+
+describe('CRC-32 paths', () => {
+  it('the plain TypeScript slice-by-8 and the native path agree, in pieces of any size', async () => {
+    const { crc32, crc32Update, crc32UpdateJs, crc32Finish, CRC32_START } = await import('../src/io/crc32.ts');
+    const bytes = pseudoRandomBytes(100_003, 5);
+    const whole = crc32Finish(crc32UpdateJs(CRC32_START, bytes));
+    expect(crc32(bytes)).toBe(whole);
+    let state = CRC32_START;
+    for (const cut of [[0, 7], [7, 5000], [5000, 5003], [5003, 100_003]]) state = crc32Update(state, bytes.subarray(cut[0], cut[1]));
+    expect(crc32Finish(state)).toBe(whole);
+    expect(crc32Finish(crc32UpdateJs(CRC32_START, new TextEncoder().encode('123456789')))).toBe(0xcbf43926);
+  });
+});

@@ -28,11 +28,30 @@ function crcTables(): Uint32Array[] {
 /** The running state of a CRC-32 before any byte. */
 export const CRC32_START = 0xffffffff;
 
+/** Node's native CRC-32 (zlib.crc32, Node ≥ 20.15), found without importing node:zlib so browsers load this file. */
+type NativeCrc32 = (data: Uint8Array, value: number) => number;
+const native: NativeCrc32 | undefined = (() => {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => { crc32?: NativeCrc32 } | undefined } }).process;
+  try {
+    return p?.getBuiltinModule?.('node:zlib')?.crc32;
+  } catch {
+    return undefined;
+  }
+})();
+
 /**
  * Feeds bytes into a running CRC-32 state (start from {@link CRC32_START}, finish with {@link crc32Finish}), so a
- * large document can be checked piece by piece without concatenating it.
+ * large document can be checked piece by piece without concatenating it. In Node, zlib's native CRC-32 (the same
+ * polynomial, several times faster); elsewhere {@link crc32UpdateJs}.
  */
 export function crc32Update(state: number, bytes: Uint8Array): number {
+  // zlib continues from a finished CRC value, ours from the running state: they differ by the final inversion
+  if (native !== undefined && bytes.length >= 4096) return (native(bytes, (state ^ 0xffffffff) >>> 0) ^ 0xffffffff) >>> 0;
+  return crc32UpdateJs(state, bytes);
+}
+
+/** {@link crc32Update} in plain TypeScript, slice-by-8. */
+export function crc32UpdateJs(state: number, bytes: Uint8Array): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables() as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let crc = state >>> 0;
   const n = bytes.length;

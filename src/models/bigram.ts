@@ -218,7 +218,8 @@ export class NeuralBigram implements LanguageModel {
    * and W goes back to its last finite value (the caller should stop and lower the learning rate).
    */
   step(lr: number, options: { path?: GradientPath } = {}): number {
-    if (!Number.isFinite(lr) || lr < 0) throw new Error(`NeuralBigram.step: lr must be a finite number >= 0, got ${lr}`);
+    if (!Number.isFinite(lr)) throw new Error(`NeuralBigram.step: lr must be a finite number, got ${lr}`);
+    if (lr < 0) throw new Error(`NeuralBigram.step: lr must be >= 0 (a negative rate climbs the loss), got ${lr}`);
     return this.net.update(this.lossAndGradient(options.path ?? 'counts'), lr);
   }
 

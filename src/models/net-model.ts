@@ -302,7 +302,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   private checkStep(lr: number, weightDecay: number | undefined): void {
     if (!this.mode) throw new Error(`${this.who}.trainStep: the model is in eval mode; call model.train() first`);
-    if (!Number.isFinite(lr) || lr < 0) throw new Error(`${this.who}.trainStep: lr must be a finite number >= 0, got ${lr}`);
+    if (!Number.isFinite(lr)) throw new Error(`${this.who}.trainStep: lr must be a finite number, got ${lr}`);
+    if (lr < 0) throw new Error(`${this.who}.trainStep: lr must be >= 0 (a negative rate climbs the loss), got ${lr}`);
     if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
       throw new Error(`${this.who}.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
     }
