@@ -130,10 +130,10 @@ export async function divergenceCases(dir: string): Promise<Tally> {
     ['--lr 1e-46', [...mlp, '--steps', '30', '--lr', '1e-46'], (r) => isUsageError(r, /0 in float32/)],
     ['bigram --lr 1e9', ['train', '--data', 'words.txt', '--model', 'bigram', '--steps', '50', '--lr', '1e9', '--samples', '0'], (r) => r.code === 1 && /diverged/.test(r.stderr)],
     ['bigram --weight-decay 1e12', ['train', '--data', 'words.txt', '--model', 'bigram', '--steps', '50', '--weight-decay', '1e12', '--samples', '0'], (r) => r.code === 1 && /weight decay/.test(r.stderr)],
-    ['diverged with a dev eval: best written', [...mlp, '--steps', '3000', '--lr', '1e5', '--eval-every', '1', '--out', 'div.json'],
-      (r) => r.code === 1 && /wrote the best model seen before the divergence/.test(r.stderr) && loadModelFile(join(dir, 'div.json')).training.diverged === true],
+    ['diverged after dev evals: existing --out kept, best dev loss named', [...mlp, '--steps', '3000', '--lr', '1e5', '--eval-every', '1', '--out', 'target.json'],
+      (r) => r.code === 1 && /'target\.json' was not written/.test(r.stderr) && /best dev loss was/.test(r.stderr) && readFileSync(join(dir, 'target.json'), 'utf8') === 'not a model yet'],
     ['diverged before a dev eval: nothing written', [...mlp, '--steps', '3000', '--lr', '1e5', '--eval-every', '2000', '--out', 'div2.json'],
-      (r) => r.code === 1 && /nothing was written/.test(r.stderr) && !existsSync(join(dir, 'div2.json'))],
+      (r) => r.code === 1 && /'div2\.json' was not written/.test(r.stderr) && !existsSync(join(dir, 'div2.json'))],
   ];
   for (const [label, args, ok] of cases) {
     const r = await cliInProcess(dir, args);

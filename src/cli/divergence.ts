@@ -1,8 +1,11 @@
 /**
  * Telling a training run that blew up from one that is learning, and saying what blew it up. A loss that is not
- * finite is divergence; so is a finite loss far above that of a uniform guess (ln V), which no sane run reaches after
- * its first steps (models start near ln V): `--lr 1e5` once ended at loss 322,335 and exit 0.
+ * finite is divergence (src/divergence.ts words the message); so is a finite training loss far above that of a
+ * uniform guess (ln V), which no sane run reaches after its first steps (models start near ln V): `--lr 1e5` once
+ * ended at loss 322,335 and exit 0.
  */
+import { divergenceMessage } from '../divergence.ts';
+
 /** A reported training loss above this many times ln V is divergence. */
 export const EXPLODED_FACTOR = 10;
 
@@ -11,37 +14,54 @@ export function explodedLoss(vocabSize: number): number {
   return EXPLODED_FACTOR * Math.log(Math.max(2, vocabSize));
 }
 
-/** The settings that decide whether updates overshoot. */
-export interface StepSettings {
+/** Where a run diverged: which loss ('the loss', 'the dev loss', 'the training loss'), its value, step and rate. */
+export interface DivergencePoint {
+  what: string;
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+/** The settings that decide whether updates overshoot on their own. */
+export interface DecaySettings {
   /** True when the weight decay is a loss term λ·mean(W²) (the bigram), false when the optimizer applies it. */
   regularization: boolean;
-  lr: number;
   weightDecay: number;
   vocabSize: number;
+  /** The model kind's default learning rate and weight decay: which setting is out of its usual range. */
+  defaultLr: number;
+  defaultWeightDecay: number;
 }
 
 /**
- * What made the run diverge, and what to change. Weight decay alone multiplies each parameter by (1 − lr·wd) per step
- * (SGD's L2 term and AdamW's decoupled decay alike), or by (1 − 2·lr·λ/V²) (the bigram's λ·mean(W²)): past a factor
- * of magnitude 1 it grows without bound whatever the data, so a weight decay that large is named instead of the
- * learning rate.
+ * The weight decay's own overshoot, when it is the cause, else undefined. Weight decay alone multiplies each parameter
+ * by (1 − lr·wd) per step (SGD's L2 term and AdamW's decoupled decay alike), or by (1 − 2·lr·λ/V²) (the bigram's
+ * λ·mean(W²)): from a factor of magnitude 1 on it grows without bound whatever the data. Since a huge learning rate
+ * makes that factor large too, the weight decay is blamed only when it is further from its usual value than the
+ * learning rate is from its own (`--weight-decay 1e30` at `--lr 0.1`, not `--lr 1e6` at the default λ).
  */
-export function divergenceCause(s: StepSettings): string {
-  const shrink = s.regularization ? (2 * s.lr * s.weightDecay) / (s.vocabSize * s.vocabSize) : s.lr * s.weightDecay;
-  if (shrink >= 2) {
-    const term = s.regularization ? '2·lr·λ/V²' : 'lr·weight decay';
-    return (
-      `the weight decay ${s.weightDecay} diverged: with learning rate ${s.lr}, ${term} = ${shrink.toPrecision(3)} ` +
-      `(it must stay below 2, better below 1), so each step makes the parameters larger — lower --weight-decay`
-    );
-  }
-  return `the learning rate ${s.lr} is too high for this model — try a lower learning rate (--lr)`;
+export function weightDecayCause(lr: number, s: DecaySettings): string | undefined {
+  const shrink = s.regularization ? (2 * lr * s.weightDecay) / (s.vocabSize * s.vocabSize) : lr * s.weightDecay;
+  if (!(shrink >= 2)) return undefined;
+  const lrRatio = lr / s.defaultLr;
+  const decayRatio = s.weightDecay / Math.max(s.defaultWeightDecay, 0.01);
+  if (!(decayRatio > lrRatio)) return undefined;
+  const term = s.regularization ? '2·lr·λ/V²' : 'lr·weight decay';
+  return (
+    `the weight decay ${s.weightDecay} diverged: with learning rate ${lr}, ${term} = ${shrink.toPrecision(3)} ` +
+    '(it must stay below 2, better below 1), so each step makes the parameters larger — lower --weight-decay'
+  );
 }
 
-/** The one-line description of a divergence at a step. */
-export function divergenceMessage(step: number, loss: number, vocabSize: number, s: StepSettings): string {
-  const what = Number.isFinite(loss)
-    ? `the training loss reached ${loss.toPrecision(6)}, above ${EXPLODED_FACTOR} × ln ${vocabSize} = ${explodedLoss(vocabSize).toFixed(1)}`
-    : `the loss became ${loss}`;
-  return `training diverged at step ${step}: ${what}; ${divergenceCause(s)}`;
+/** The message of a diverged run: the loss, step and rate, then the advice (learning rate, or weight decay). */
+export function divergedRunMessage(at: DivergencePoint, s: DecaySettings, out?: string): string {
+  const notWritten = out === undefined ? '' : `; '${out}' was not written`;
+  const cause = weightDecayCause(at.lr, s);
+  if (cause !== undefined) return `${at.what} became ${at.loss} at step ${at.step}: training diverged — ${cause}${notWritten}`;
+  if (!Number.isFinite(at.loss)) return divergenceMessage(at.what, at.loss, at.step, at.lr, out);
+  const limit = `${EXPLODED_FACTOR} × ln ${s.vocabSize} = ${explodedLoss(s.vocabSize).toFixed(1)}`;
+  return (
+    `${at.what} reached ${at.loss.toPrecision(6)}, above ${limit}, at step ${at.step} (learning rate ${at.lr}): ` +
+    `training diverged — try a lower learning rate (see --lr)${notWritten}`
+  );
 }

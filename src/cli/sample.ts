@@ -42,7 +42,7 @@ export const sampleCommand: Command = {
         'sample',
       );
     }
-    const { file, model } = await openModel(flag<string>(parsed, 'model'), flag<BackendName>(parsed, 'backend', 'wasm'), 'sample');
+    const { file, model } = await openModel(flag<string>(parsed, 'model'), flag<BackendName>(parsed, 'backend', 'wasm'), 'sample', (t) => context.stderr.write(t));
     checkVocabulary([prefix], file.model.vocab, '--prefix', 'sample', 'the prefix');
     const words = model.sample({
       count: flag<number>(parsed, 'count', 20),

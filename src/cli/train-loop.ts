@@ -1,15 +1,16 @@
 /**
  * The training part of `makemore train`: progress, samples along the way, the loss history, the best-dev snapshot,
- * a clean stop on an interrupt signal (SIGINT, SIGTERM, SIGHUP), and a stop on divergence — a loss that is not finite,
- * or a finite one above 10 × ln V — reported as an outcome rather than thrown.
+ * a clean stop on an interrupt signal (SIGINT, SIGTERM, SIGHUP), and a stop on divergence — a training or dev loss that
+ * is not finite, or a finite training loss above 10 × ln V — reported as an outcome rather than thrown.
  */
 import type { LossPoint, TrainingInfo } from '../io/model-file.ts';
+import { curveLoss } from '../models/curve-loss.ts';
 import type { LanguageModel } from '../models/model.ts';
 import type { Trainable } from '../models/training.ts';
 import type { Rng } from '../rng.ts';
 import { train, TrainingDivergedError, type TrainOptions, type TrainProgress } from '../train.ts';
 import type { CliContext } from './command.ts';
-import { explodedLoss } from './divergence.ts';
+import { explodedLoss, type DivergencePoint } from './divergence.ts';
 import type { Reporter } from './progress.ts';
 import { captureState, hasNet, type StateSnapshot } from './snapshot.ts';
 
@@ -31,8 +32,8 @@ export interface LoopOutcome {
   history: LossPoint[];
   resume: TrainingInfo['resume'];
   best?: BestDev;
-  /** For 'diverged': the step, the loss that showed it, and the learning rate of that step. */
-  divergedAt?: { step: number; loss: number; lr: number };
+  /** For 'diverged': which loss showed it, at which step, and the learning rate of that step. */
+  divergedAt?: DivergencePoint;
 }
 
 /** What the loop needs besides the model. */
@@ -78,7 +79,8 @@ export async function trainLoop(model: LanguageModel & Trainable, s: LoopSetting
   let pointSum = 0, pointSteps = 0, lastStep = start;
   const started = performance.now();
   const onProgress = (p: TrainProgress): void => {
-    pointSum += p.trainLoss * (p.step - lastStep);
+    const trainNll = curveLoss(model, p); // the neural bigram's NLL, without its λ·mean(W²) term
+    pointSum += trainNll * (p.step - lastStep);
     pointSteps += p.step - lastStep;
     lastStep = p.step;
     if (p.step % s.historyEvery === 0 || p.devLoss !== undefined || p.step === total) {
@@ -89,9 +91,13 @@ export async function trainLoop(model: LanguageModel & Trainable, s: LoopSetting
     }
     // wall-clock speed, dev evaluations and samples included, so the ETA is honest
     const elapsed = (performance.now() - started) / 1000;
-    reporter.progress({ step: p.step, steps: total, loss: p.trainLoss, devLoss: p.devLoss, stepsPerSecond: elapsed > 0 ? (p.step - start) / elapsed : p.stepsPerSecond });
-    if (p.trainLoss > limit && Number.isFinite(p.trainLoss) && exploded === undefined) {
-      exploded = { step: p.step, loss: p.trainLoss, lr: p.lr };
+    reporter.progress({ step: p.step, steps: total, loss: trainNll, devLoss: p.devLoss, stepsPerSecond: elapsed > 0 ? (p.step - start) / elapsed : p.stepsPerSecond });
+    if (exploded === undefined && p.trainLoss > limit && Number.isFinite(p.trainLoss)) {
+      exploded = { what: 'the training loss', step: p.step, loss: p.trainLoss, lr: p.lr };
+    } else if (exploded === undefined && p.devLoss !== undefined && !Number.isFinite(p.devLoss)) {
+      exploded = { what: 'the dev loss', step: p.step, loss: p.devLoss, lr: p.lr };
+    }
+    if (exploded !== undefined) {
       controller.abort();
       return;
     }
@@ -113,7 +119,7 @@ export async function trainLoop(model: LanguageModel & Trainable, s: LoopSetting
   } catch (error) {
     if (!(error instanceof TrainingDivergedError)) throw error;
     const r = error.result;
-    return { ...outcome('diverged', r.steps, r.seconds), divergedAt: { step: error.step, loss: error.loss, lr: error.lr } };
+    return { ...outcome('diverged', r.steps, r.seconds), divergedAt: { what: 'the loss', step: error.step, loss: error.loss, lr: error.lr } };
   } finally {
     removeInterrupt();
     reporter.finish();

@@ -2,7 +2,8 @@
  * `makemore train`: fit a model on a word list, show progress and samples, evaluate on train/dev/test, save it; or,
  * with `--resume FILE`, continue a saved run exactly where it stopped. Model kinds, their flags and defaults come
  * from the registry (src/models/registry.ts). Nothing is lost: every check comes before any output, the model is
- * written before the final samples, and an interrupted or diverged run writes the best model so far.
+ * written before the final samples, and an interrupted run writes the best model so far; a diverged run writes
+ * nothing (an existing --out file stays as it was) and says so.
  */
 import { createBackend, type BackendName } from '../backend/index.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
@@ -15,8 +16,10 @@ import type { Trainable } from '../models/training.ts';
 import { Rng } from '../rng.ts';
 import { UsageError, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
-import { DEFAULT_SOURCE, loadWords } from './data.ts';
-import { divergenceMessage } from './divergence.ts';
+import { DEFAULT_SOURCE, loadWords, tooFewWordsMessage } from './data.ts';
+import { checkFinalLosses } from '../divergence.ts';
+import { stepDecay } from '../lr-schedule.ts';
+import { divergedRunMessage } from './divergence.ts';
 import { checkOutputFile } from './out-path.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
 import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
@@ -84,7 +87,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   }
   const splits = splitWords(words, { seed, fractions: saved?.split ?? split });
   if (splits.train.length === 0) {
-    throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
+    throw new UsageError(tooFewWordsMessage(source, words.length, saved?.split ?? split), 'train');
   }
   const plan = entry.training ? (resumed ? planFromResume(parsed, resumed) : planFromFlags(parsed, kind, entry)) : null;
   if (plan && entry.training?.minibatch) {
@@ -139,7 +142,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       settings: { ...settings },
     };
     if (run.status === 'interrupted') return finishInterrupted(out, model, run, training, reporter);
-    if (run.status === 'diverged') return finishDiverged(out, model, entry, plan, run, training, vocab.size, context);
+    if (run.status === 'diverged') return finishDiverged(out, entry, plan, run, vocab.size, context);
   }
 
   // from here on a signal stops nothing half-way: the model is evaluated and saved, then the command ends
@@ -148,6 +151,8 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   try {
     const lossOf = (list: string[]): number | null => (list.length > 0 ? model.nll(list) : null);
     const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
+    // before anything is printed or written: a non-finite loss is a failure (exit 1, --out untouched)
+    checkFinalLosses(losses, kind, plan ? lastLr(plan, training.steps ?? plan.steps) : Number.NaN, out);
     training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
     reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
     // written before the final samples: nothing after training can lose the model
@@ -167,16 +172,13 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   }
 }
 
-/** The model as it was at the best dev loss (or as it is, without a dev evaluation or a snapshot). */
-function bestJSON(model: AnyModel, run: LoopOutcome): ReturnType<AnyModel['toJSON']> {
-  return run.best?.snapshot ? snapshotJSON(model as unknown as NetModel, run.best.snapshot) : model.toJSON();
-}
-
 /** Ctrl-C, SIGTERM, SIGHUP: the best model so far (by dev loss), or the current one if dev was never evaluated. */
 function finishInterrupted(out: string | undefined, model: AnyModel, run: LoopOutcome, training: TrainingInfo, reporter: Reporter): number {
   const best = run.best;
   if (out !== undefined) {
-    saveModelFile(out, bestJSON(model, run), best ? { ...training, resume: best.resume } : training);
+    // the best model is a snapshot of the state in memory, serialized only now
+    const state = best?.snapshot ? snapshotJSON(model as unknown as NetModel, best.snapshot) : model.toJSON();
+    saveModelFile(out, state, best ? { ...training, resume: best.resume } : training);
     reporter.line(
       best
         ? `wrote the best model so far (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`
@@ -191,26 +193,22 @@ function finishInterrupted(out: string | undefined, model: AnyModel, run: LoopOu
 }
 
 /**
- * A diverged run: exit 1, saying what diverged. The best model by dev loss seen before the divergence is written to
- * --out if a dev loss was evaluated; otherwise nothing is written (the current parameters are the last finite ones of
- * a run that is blowing up, not a model worth keeping), and the message says which.
+ * A diverged run — a training or dev loss that is not finite, or a training loss above 10 × ln V: exit 1 with what
+ * diverged and why. Decided (with issue 10): nothing is written, so an existing --out file stays as it was; the
+ * message says so, and names the best dev loss the run had reached.
  */
-function finishDiverged(
-  out: string | undefined, model: AnyModel, entry: ModelKindEntry, plan: TrainingPlan, run: LoopOutcome,
-  training: TrainingInfo, vocabSize: number, context: CliContext,
-): number {
-  const at = run.divergedAt!;
+function finishDiverged(out: string | undefined, entry: ModelKindEntry, plan: TrainingPlan, run: LoopOutcome, vocabSize: number, context: CliContext): number {
   const regularization = entry.training?.weightDecay.meaning === 'regularization';
-  const lines = [divergenceMessage(at.step, at.loss, vocabSize, { regularization, lr: at.lr, weightDecay: plan.weightDecay, vocabSize })];
-  const best = run.best;
-  if (out !== undefined && best) {
-    saveModelFile(out, bestJSON(model, run), { ...training, diverged: true, resume: best.resume });
-    lines.push(`wrote the best model seen before the divergence (dev loss ${formatLoss(best.dev)} at step ${best.step}) to ${out}`);
-  } else if (out !== undefined) {
-    lines.push(`nothing was written to ${out}: no dev loss was evaluated before the divergence`);
-  }
-  for (const line of lines) context.stderr.write(`makemore train: ${line}\n`);
+  const defaults = { defaultLr: entry.training?.lr ?? plan.lr, defaultWeightDecay: entry.training?.weightDecay.default ?? 0 };
+  const message = divergedRunMessage(run.divergedAt!, { regularization, weightDecay: plan.weightDecay, vocabSize, ...defaults }, out);
+  const best = run.best ? ` (the best dev loss was ${formatLoss(run.best.dev)}, at step ${run.best.step})` : '';
+  context.stderr.write(`makemore train: ${message}${best}\n`);
   return EXIT.failure;
+}
+
+/** The learning rate of the last step (`steps` done in all, a resumed run counted from its start). */
+function lastLr(plan: TrainingPlan, steps: number): number {
+  return stepDecay(plan.lr, plan.lrDecayAt)(steps - 1);
 }
 
 function describeOptimizer(plan: TrainingPlan): string {
@@ -237,7 +235,7 @@ async function runSteps(
       data: { train: splits.train, dev: splits.dev.length > 0 ? splits.dev : undefined },
       steps: plan.steps,
       batchSize: plan.batchSize,
-      lr: lrDecayAt === null ? lr : (step: number) => (step < lrDecayAt ? lr : lr / 10),
+      lr: lrDecayAt === null ? lr : stepDecay(lr, lrDecayAt), // the rule the demo states too (src/lr-schedule.ts)
       optimizer: plan.optimizer,
       evalEvery: plan.evalEvery,
     },
@@ -259,10 +257,10 @@ export const trainCommand: Command = {
   summary: 'train a model on a word list (default: an MLP on the embedded names) and save it',
   description:
     'Trains a character-level model, showing progress (a live bar on a terminal, periodic lines otherwise) and a few\n' +
-    "samples marked as in the training set, in dev/test, or new; then reports the mean NLL on train/dev/test, prints\n" +
+    "samples marked as in the training set, in dev/test, or new; then reports the mean NLL on train/dev/test,\n" +
     'writes the model with --out, then prints samples. Ctrl-C (or SIGTERM, SIGHUP) stops training and writes the best\n' +
-    'model so far (by dev loss). A run whose loss stops being finite, or exceeds 10 × ln V, stops with exit 1 and\n' +
-    'writes the best model by dev loss seen before it, if a dev loss was evaluated (otherwise it writes nothing).\n' +
+    'model so far (by dev loss). A run whose loss stops being finite, or exceeds 10 × ln V, fails with exit 1 and\n' +
+    'writes nothing.\n' +
     '--resume FILE continues a run saved with --out for --steps more steps, exactly as if it had never stopped.',
   flags: trainFlags,
   examples:

@@ -27,7 +27,7 @@ export const MODEL_FILE_VERSION = 2;
 /** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
 export interface LossPoint {
   step: number;
-  /** Training loss (minibatch loss at this step). */
+  /** Training loss: mean NLL (the MLP's minibatch loss; the neural bigram's NLL without its λ·mean(W²) term). */
   train: number;
   /** Dev loss, when evaluated at this step. */
   dev?: number;
@@ -47,8 +47,6 @@ export interface TrainingInfo {
   settings?: Record<string, unknown>;
   /** True when training was interrupted (Ctrl-C) and this is the best model so far. */
   interrupted?: boolean;
-  /** True when training diverged and this is the best model (by dev loss) seen before it. */
-  diverged?: boolean;
   /**
    * Where the run stands, so `makemore train --resume` continues it exactly: steps done in all, and the state of
    * the minibatch stream (the Rng) after the last of them.
@@ -132,23 +130,48 @@ export interface DecodeOptions {
  * the right format, a version this code can read, a known model kind, and well-formed tensors whose data length
  * matches their shape.
  * @param source the file name, used in error messages
- * @throws ModelFileError naming `source` and what is wrong
+ * @throws ModelFileError naming `source` and what is wrong; a bare `toJSON()` state is refused with a pointer to
+ *   `modelFromJSON`, which takes it
  */
 export function decodeModelFile(text: string, source: string, options: DecodeOptions = {}): ModelFile {
-  const fail = (problem: string): never => {
-    throw new ModelFileError(source, problem);
-  };
-  if (text.trim() === '') fail('is empty');
-  let doc: unknown;
+  return checkModelFile(parseModelJson(text, source), source, options);
+}
+
+/** JSON.parse with the errors of a model file: empty, truncated, not JSON. */
+export function parseModelJson(text: string, source: string): unknown {
+  if (text.trim() === '') throw new ModelFileError(source, 'is empty');
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const trimmed = text.trimEnd();
     const reason = error instanceof Error ? error.message : String(error);
-    if (trimmed.startsWith('{') && !trimmed.endsWith('}')) fail(`is truncated (not a complete JSON document: ${reason})`);
-    fail(`is not valid JSON (${reason})`);
+    if (trimmed.startsWith('{') && !trimmed.endsWith('}')) {
+      throw new ModelFileError(source, `is truncated (not a complete JSON document: ${reason})`);
+    }
+    throw new ModelFileError(source, `is not valid JSON (${reason})`);
   }
+}
+
+/** True for an object with the fields of a bare {@link ModelState} (what `toJSON()` returns) and no `format`. */
+export function isBareModelState(doc: unknown): boolean {
+  return isObject(doc) && doc.format === undefined && 'kind' in doc && 'tensors' in doc;
+}
+
+/**
+ * {@link decodeModelFile} on an already parsed document (e.g. `JSON.parse` of a file, or a file object built in
+ * memory): every check, the checksum included.
+ */
+export function checkModelFile(doc: unknown, source: string, options: DecodeOptions = {}): ModelFile {
+  const fail = (problem: string): never => {
+    throw new ModelFileError(source, problem);
+  };
   if (!isObject(doc)) return fail('is not a JSON object');
+  if (isBareModelState(doc)) {
+    fail(
+      'is a bare model state (the output of toJSON(): kind, config, vocab, tensors) with no format, version or ' +
+        'checksum: load it with modelFromJSON(state), or write a complete model file with saveModelFile(path, model)',
+    );
+  }
   const training = doc.training === undefined ? {} : doc.training;
   const version = doc.version;
   // the checksum first: a damaged version, kind or shape is reported as damage, not as what the damage happens to say
@@ -185,6 +208,18 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   const model = doc.model;
   if (!isObject(model)) return fail('has no "model" object');
   if (!isObject(training)) return fail('has a "training" field that is not an object');
+  checkModelState(model, fail);
+  if (options.kind !== undefined && model.kind !== options.kind) {
+    fail(`holds a ${String(model.kind)} model, expected a ${options.kind} model`);
+  }
+  return { version: version as number, model: model as unknown as ModelState, training: training as TrainingInfo };
+}
+
+/**
+ * The structure every model state must have — a known kind, a config object, a vocabulary of strings, well-formed
+ * tensors — checked without a checksum (a bare state has none). Calls `fail` with the first problem.
+ */
+export function checkModelState(model: Record<string, unknown>, fail: (problem: string) => never): void {
   if (!isModelKind(model.kind)) {
     fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${MODEL_KINDS.join(', ')})`);
   }
@@ -192,15 +227,12 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {
     fail('has no model "vocab" list of strings');
   }
-  if (!isObject(model.tensors)) return fail('has no model "tensors" object');
-  for (const [name, tensor] of Object.entries(model.tensors)) checkTensor(name, tensor, fail);
-  if (options.kind !== undefined && model.kind !== options.kind) {
-    fail(`holds a ${String(model.kind)} model, expected a ${options.kind} model`);
-  }
-  return { version: version as number, model: model as unknown as ModelState, training: training as TrainingInfo };
+  if (!isObject(model.tensors)) fail('has no model "tensors" object');
+  for (const [name, tensor] of Object.entries(model.tensors as Record<string, unknown>)) checkTensor(name, tensor, fail);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
