@@ -25,7 +25,8 @@ export {
   normalInit, fanInInit, constantInit, zeros, ones, sizeOf, OPTIMIZER_KINDS,
   type Shape, type Init, type TensorSpec, type LayerSetup, type Tensor, type Allocator, type Pass, type Named,
   type NetOptions, type Workspace, type OptimizerSpec, type OptimizerKind, type Optimizer, type OptimizerState,
-  type SgdOptions, type AdamWOptions,
+  type SgdOptions, type AdamWOptions, type Probe, type Diagnostics, type DiagnosticsOptions, type ActivationStats,
+  type ParameterStats, type TensorStats, type Histogram, SATURATION,
 } from './nn/index.ts';
 export type { BackendOption } from './models/backend-option.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
@@ -37,7 +38,7 @@ export {
 
 export {
   train, TrainingDivergedError,
-  type TrainOptions, type TrainResult, type TrainProgress, type HistoryPoint, type TrainData,
+  type TrainOptions, type TrainResult, type TrainProgress, type DiagnosticsReport, type HistoryPoint, type TrainData,
 } from './train.ts';
 
 export {

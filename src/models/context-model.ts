@@ -11,6 +11,7 @@ import { describeList } from '../data/words.ts';
 import type { Layer } from '../nn/layer.ts';
 import { sizeOf } from '../nn/layer.ts';
 import { Net, type Workspace } from '../nn/net.ts';
+import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
 import { checkIds } from './ids.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
@@ -40,6 +41,8 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
   private evalSpace: Workspace | null = null;
   private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
   private mode = true;
+  /** True once a training step ran on the current training workspace: its activations are there to diagnose. */
+  private stepped = false;
 
   protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer) {
     this.who = who;
@@ -86,6 +89,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
     if (this.trainSpace) this.net.freeWorkspace(this.trainSpace);
     this.trainSpace = this.net.workspace(rows, true);
     this.batchViews = null;
+    this.stepped = false;
   }
 
   /**
@@ -129,7 +133,19 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
     if (weightDecay !== undefined && weightDecay !== this.net.optimizerSpec.weightDecay) {
       this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay });
     }
+    this.stepped = true;
     return this.net.trainStep(this.trainSpace!, lr);
+  }
+
+  /**
+   * Per-layer statistics of the last training step (activations and their gradients, parameters' grad:data and
+   * update:data; see {@link Diagnostics}), computed now by reduction kernels. Throws before the first step.
+   */
+  diagnostics(options: DiagnosticsOptions = {}): Diagnostics {
+    if (!this.stepped || !this.trainSpace) {
+      throw new Error(`${this.who}.diagnostics: no training step yet (diagnostics describe the last step's batch)`);
+    }
+    return this.net.diagnostics(this.trainSpace, options);
   }
 
   /** Uses this optimizer from now on (its state restarts unless the settings are unchanged). */
@@ -261,6 +277,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
         return this.trainBatch(lr);
       },
       devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
+      diagnostics: (options) => this.diagnostics(options),
       end: () => this.eval(),
     };
   }
