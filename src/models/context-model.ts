@@ -44,12 +44,14 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
   /** True once a training step ran on the current training workspace: its activations are there to diagnose. */
   private stepped = false;
 
-  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer) {
+  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, net: { allowSymmetric?: boolean } = {}) {
     this.who = who;
     this.vocab = vocab;
     this.config = Object.freeze(config);
     this.backend = backend;
-    this.net = new Net(backend, root, { input: [config.blockSize], classes: vocab.size, seed: config.seed, name: who.toLowerCase() });
+    this.net = new Net(backend, root, {
+      input: [config.blockSize], classes: vocab.size, seed: config.seed, name: who.toLowerCase(), allowSymmetric: net.allowSymmetric,
+    });
     // allocated up front so that neither a training step nor an evaluation ever allocates
     this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
   }

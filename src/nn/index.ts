@@ -9,7 +9,8 @@ export { Linear, type LinearOptions } from './linear.ts';
 export { BatchNorm1d, BN_EPS } from './batchnorm.ts';
 export { Tanh } from './tanh.ts';
 export { FlattenConsecutive } from './flatten.ts';
-export { normalInit, fanInInit, constantInit, zeros, ones } from './init.ts';
+export { normalInit, fanInInit, constantInit, zeros, ones, xavierUniformInit, calculateGain, type Nonlinearity } from './init.ts';
+export { INIT_SCHEMES, linearInit, checkInitScheme, type InitScheme } from './init-schemes.ts';
 export { sgd, adamw, makeOptimizer, OPTIMIZER_KINDS, type Optimizer, type OptimizerSpec, type OptimizerKind, type SgdOptions, type AdamWOptions } from './optim.ts';
 export { Net, type NetOptions, type Workspace, type OptimizerState } from './net.ts';
 export {

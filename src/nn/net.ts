@@ -26,6 +26,11 @@ export interface NetOptions {
   seed?: number | Rng;
   /** Optimizer (default plain SGD); changeable later with {@link Net.setOptimizer}. */
   optimizer?: OptimizerKind | OptimizerSpec | Optimizer;
+  /**
+   * Accept a weight matrix whose every element starts equal (zero or constant initialization). Such units get equal
+   * gradients and stay equal forever, so by default it is an error; allowed, training shows it (default false).
+   */
+  allowSymmetric?: boolean;
   /** Prefix of the arena allocation names, for messages (default 'net'). */
   name?: string;
 }
@@ -112,6 +117,7 @@ export class Net {
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
+    if (!options.allowSymmetric) this.refuseSymmetric();
     this.optimizer = makeOptimizer(options.optimizer);
     this.allocOptimizerState();
     this.saveLastFinite();
@@ -282,6 +288,23 @@ export class Net {
       const p = this.tensors[i]!.ptr >>> 2;
       for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
     });
+  }
+
+  /** Throws when a parameter of two or more dimensions starts with all its elements equal (see allowSymmetric). */
+  private refuseSymmetric(): void {
+    for (const t of this.tensors) {
+      const n = sizeOf(t.shape);
+      if (t.grad === null || t.shape.length < 2 || n < 2) continue;
+      const v = this.backend.arena.f32(t.ptr, n);
+      if (v.every((x) => x === v[0])) {
+        this.dispose();
+        throw new Error(
+          `Net: every element of '${t.name}' [${t.shape.join('×')}] starts equal to ${v[0]}: units that start identical ` +
+            'get identical gradients and stay identical, so symmetry is never broken and the layer acts as one unit. ' +
+            'Initialize it randomly, or allow it (allowSymmetric, --allow-symmetric) to watch it happen in the diagnostics',
+        );
+      }
+    }
   }
 
   private allocOptimizerState(): void {
