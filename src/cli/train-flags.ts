@@ -8,6 +8,7 @@ import type { FlagSpec } from './args.ts';
 
 const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind] as ModelKindEntry] as const);
 const trained = entries.filter(([, e]) => e.training).map(([k]) => k);
+const diagnosed = entries.filter(([, e]) => e.training?.diagnostics).map(([k]) => k);
 const minibatched = entries.filter(([, e]) => e.training?.minibatch).map(([k]) => k);
 
 /** "200000 (mlp), 200 (bigram)" from a per-kind value. */
@@ -31,7 +32,10 @@ function optionFlag(option: ModelOption, kinds: readonly RegisteredKind[]): Flag
     case 'int': return { name: option.flag, type: 'int', min: option.min, arg: option.arg, help, defaultText: defaults };
     case 'number': return { name: option.flag, type: 'number', min: option.min, arg: option.arg, help, defaultText: defaults };
     case 'int-list': return { name: option.flag, type: 'int-list', min: option.min, arg: option.arg, help, defaultText: defaults };
-    case 'off-switch': return { name: option.flag, type: 'boolean', help };
+    case 'off-switch':
+    case 'on-switch': return { name: option.flag, type: 'boolean', help };
+    case 'enum': return { name: option.flag, type: 'enum', values: option.values, arg: option.arg, help, defaultText: defaults };
+    case 'optional-number': return { name: option.flag, type: 'number', min: option.min, arg: option.arg, help };
   }
 }
 
@@ -78,6 +82,11 @@ export const trainFlags: FlagSpec[] = [
   { name: 'samples', type: 'int', min: 0, arg: 'N', help: 'how many words to sample from the trained model at the end', defaultText: '10' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
   { name: 'resume', type: 'string', arg: 'FILE', help: 'continue training the model in FILE (written by train --out) exactly where it stopped' },
+  {
+    name: 'diagnostics-every', type: 'int', min: 1, arg: 'N',
+    help: `${diagnosed.join(', ')}: every N steps print a per-layer table (activation mean/std/saturation, gradient std, grad:data, log10 update:data)`,
+  },
+  { name: 'log', type: 'string', arg: 'FILE', help: 'write one JSON line per evaluation and diagnostics step (step, lr, losses, diagnostics) to FILE, for plot --log' },
   { name: 'json', type: 'boolean', help: 'print one JSON object per line (progress, samples, summary) and nothing else' },
 ];
 
@@ -85,6 +94,8 @@ export const trainFlags: FlagSpec[] = [
 export const ONLY_FOR: Readonly<Record<string, readonly RegisteredKind[]>> = {
   ...Object.fromEntries(OPTION_KINDS),
   'batch-size': minibatched,
+  'diagnostics-every': diagnosed,
+  log: trained,
   ...Object.fromEntries(['steps', 'lr', 'lr-decay-at', 'weight-decay', 'eval-every', 'backend', 'optimizer', 'momentum', 'beta1', 'beta2']
     .map((f) => [f, trained])),
 };

@@ -26,6 +26,9 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
   const settings: ModelSettings = {};
   for (const o of entry.options) {
     if (o.type === 'off-switch') settings[o.key] = !flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'on-switch') settings[o.key] = flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'enum') settings[o.key] = flag<string>(parsed, o.flag, o.default);
+    else if (o.type === 'optional-number') settings[o.key] = parsed.has(o.flag) ? flag<number>(parsed, o.flag, 0) : null;
     else {
       const v = flag<number | number[]>(parsed, o.flag, o.default);
       if (o.type === 'int' && o.max !== undefined && (v as number) > o.max) {

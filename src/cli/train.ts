@@ -18,6 +18,7 @@ import { EXIT, flag, type CliContext, type Command } from './command.ts';
 import { DEFAULT_SOURCE, loadWords } from './data.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber } from './progress.ts';
 import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
+import { diagnosticsTable, RunLog } from './train-diagnostics.ts';
 import { ONLY_FOR, trainFlags } from './train-flags.ts';
 import { modelSettingsOf, planFromFlags, planFromResume, type TrainingPlan } from './train-plan.ts';
 import { checkOutPath, compactHistory, printSamples, progressInterval } from './train-report.ts';
@@ -121,7 +122,9 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
       optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
     });
-    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context });
+    const run = await runSteps(model, plan, resumed, {
+      seed, splits, reporter, context, diagnosticsEvery: flag<number>(parsed, 'diagnostics-every', 0), logPath: flag<string>(parsed, 'log'),
+    });
     interrupted = run.stopped;
     best = run.best;
     training = {
@@ -192,7 +195,10 @@ async function runSteps(
   model: AnyModel,
   plan: TrainingPlan,
   resumed: ResumedRun | null,
-  io: { seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext },
+  io: {
+    seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext;
+    diagnosticsEvery: number; logPath: string | undefined;
+  },
 ): Promise<StepsRun> {
   const { reporter, splits, seed } = io;
   const start = resumed?.step ?? 0;
@@ -210,6 +216,7 @@ async function runSteps(
   let best: StepsRun['best'];
   const trainStart = performance.now();
   const { lr, lrDecayAt } = plan;
+  const log = io.logPath === undefined ? null : new RunLog(io.logPath, plan.evalEvery, total);
   let result;
   try {
     result = await train(model as unknown as Trainable, {
@@ -223,7 +230,15 @@ async function runSteps(
       progressEvery: progressInterval(plan.steps, plan.evalEvery),
       seed: rng,
       signal: controller.signal,
+      diagnosticsEvery: io.diagnosticsEvery,
+      onDiagnostics: (r) => {
+        log?.diagnostics(r);
+        reporter.event({ event: 'diagnostics', step: r.step, lr: r.lr, loss: r.loss, diagnostics: r.diagnostics });
+        reporter.line(`diagnostics at step ${r.step} (lr ${r.lr}, batch loss ${formatLoss(r.loss)}):`);
+        for (const l of diagnosticsTable(r.diagnostics)) reporter.line(`  ${l}`);
+      },
       onProgress: (p: TrainProgress) => {
+        log?.progress(p);
         history.push(p.devLoss === undefined ? { step: p.step, train: p.trainLoss } : { step: p.step, train: p.trainLoss, dev: p.devLoss });
         // wall-clock speed, dev evaluations and samples included, so the ETA is honest
         const elapsed = (performance.now() - trainStart) / 1000;
@@ -243,6 +258,7 @@ async function runSteps(
     throw error;
   } finally {
     removeInterrupt();
+    log?.close();
     reporter.finish();
   }
   return {
@@ -267,6 +283,7 @@ export const trainCommand: Command = {
     '  makemore train --resume model.json --steps 20000 --out model.json\n' +
     '  makemore train --data names.txt --model ngram --n 3 --split 1,0,0\n' +
     '  makemore train --model bigram --steps 100 --lr 50 --out bigram.json\n' +
-    '  makemore train --optimizer adamw --lr 0.001 --steps 20000',
+    '  makemore train --optimizer adamw --lr 0.001 --steps 20000\n' +
+    '  makemore train --init naive --no-batchnorm --steps 2000 --diagnostics-every 500 --log run.jsonl',
   run: runTrain,
 };

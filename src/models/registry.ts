@@ -6,6 +6,7 @@
  */
 import type { Backend } from '../backend/index.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
+import { INIT_SCHEMES, type InitScheme } from '../nn/init-schemes.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
 import type { BackendOption } from './backend-option.ts';
 import { NeuralBigram } from './bigram.ts';
@@ -28,10 +29,16 @@ export type ModelOption = {
   | { type: 'int-list'; min: number; default: number[] }
   /** A setting that is on unless a flag turns it off (`--no-batchnorm`). */
   | { type: 'off-switch'; default: true }
+  /** A setting that is off unless a flag turns it on (`--allow-symmetric`). */
+  | { type: 'on-switch'; default: false }
+  /** One of a few names (`--init kaiming`). */
+  | { type: 'enum'; values: readonly string[]; default: string }
+  /** A number that, when not given, is null: the model decides (`--output-scale 0.01`). */
+  | { type: 'optional-number'; min: number; default: null }
 );
 
 /** Setting values by key. */
-export type ModelSettings = Record<string, number | number[] | boolean>;
+export type ModelSettings = Record<string, number | number[] | boolean | string | null>;
 
 /** How a model kind trains when the user says nothing. */
 export interface TrainingDefaults {
@@ -47,6 +54,8 @@ export interface TrainingDefaults {
    * λ·mean(W²) term, given to `create` as `regularization`).
    */
   weightDecay: { meaning: 'optimizer'; default: number } | { meaning: 'regularization'; default: number };
+  /** Built on layers, so `train --diagnostics-every` can report per-layer statistics. */
+  diagnostics?: boolean;
 }
 
 /** Data for the pictures `makemore plot` (and the demo) can draw of a model. */
@@ -109,16 +118,38 @@ export const MODEL_REGISTRY = {
       { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 10, arg: 'D', help: 'embedding dimension per character' },
       { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [200], arg: 'H[,H...]', help: 'hidden layer sizes, one per layer' },
       { key: 'batchNorm', flag: 'no-batchnorm', type: 'off-switch', default: true, help: 'no BatchNorm after the hidden linear layers' },
+      {
+        key: 'init', flag: 'init', type: 'enum', values: INIT_SCHEMES, default: 'lecture', arg: 'SCHEME',
+        help: 'initialization: lecture (hidden N(0,1)·(5/3)/√fan_in, output ×0.1), kaiming, xavier, naive (every weight and bias N(0,1))',
+      },
+      {
+        key: 'outputScale', flag: 'output-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+        help: 'output weights N(0,1)·S and bias 0, whatever --init says (the lecture: 0.01)',
+      },
+      {
+        key: 'hiddenScale', flag: 'hidden-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+        help: 'hidden weights N(0,1)·S and biases N(0,1)·0.01, whatever --init says (the lecture: 0.2)',
+      },
+      {
+        key: 'allowSymmetric', flag: 'allow-symmetric', type: 'on-switch', default: false,
+        help: 'accept a zero or constant weight matrix (its identical units stay identical: see it with --diagnostics-every)',
+      },
     ],
-    training: { steps: 200000, lr: 0.1, lrDecay: 'half', minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 } },
+    training: {
+      steps: 200000, lr: 0.1, lrDecay: 'half', minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 },
+      diagnostics: true,
+    },
     create: (vocab, s, c) => MLP.create({
       vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
-      batchNorm: s.batchNorm as boolean, seed: c.seed, backend: c.backend,
+      batchNorm: s.batchNorm as boolean, init: s.init as InitScheme, outputScale: s.outputScale as number | null,
+      hiddenScale: s.hiddenScale as number | null, allowSymmetric: s.allowSymmetric as boolean, seed: c.seed, backend: c.backend,
     }),
     fromJSON: (state, o) => MLP.fromJSON(state, o),
     describe: (m) => {
-      const { blockSize, embedDim, hidden, batchNorm } = (m as MLP).config;
-      return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${(m as MLP).parameterCount} parameters`;
+      const { blockSize, embedDim, hidden, batchNorm, init, outputScale, hiddenScale } = (m as MLP).config;
+      const scales = `${outputScale === null ? '' : `, output ×${outputScale}`}${hiddenScale === null ? '' : `, hidden ×${hiddenScale}`}`;
+      const initText = init === 'lecture' && !scales ? '' : `, init ${init}${scales}`;
+      return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}${initText}; ${(m as MLP).parameterCount} parameters`;
     },
     pictures: (m) => ({ embedding: { weights: (m as MLP).embedding(), dim: (m as MLP).config.embedDim } }),
   },
