@@ -279,13 +279,14 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     expect(top.stdout).toMatch(/Commands:\n {2}train .*\n {2}sample .*\n {2}eval .*\n {2}plot /);
     const flagsOf = (help: string): string[] => [...help.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]);
     expect(flagsOf(train.stdout)).toEqual([
-      'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'steps', 'batch-size',
+      'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'init', 'output-scale',
+      'hidden-scale', 'allow-symmetric', 'steps', 'batch-size',
       'optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'lr-decay-at', 'weight-decay', 'split', 'seed', 'eval-every',
-      'backend', 'samples', 'out', 'resume', 'json', 'help',
+      'backend', 'samples', 'out', 'resume', 'diagnostics-every', 'log', 'json', 'help',
     ]);
     expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'max-length', 'backend', 'help']);
     expect(flagsOf(evalHelp.stdout)).toEqual(['model', 'data', 'backend', 'json', 'help']);
-    expect(flagsOf(plot.stdout)).toEqual(['model', 'out', 'help']);
+    expect(flagsOf(plot.stdout)).toEqual(['model', 'log', 'what', 'step', 'out', 'help']);
   }, 30000);
 });
 
