@@ -61,29 +61,62 @@ export function countAbove(x: usize, n: i32, threshold: f32): f64 {
 
 /** max |x| over n elements (0 for no finite values; NaN is skipped): the range of a data-driven histogram. */
 export function maxAbs(x: usize, n: i32): f64 {
-  let m: f32 = 0;
-  for (let j = 0; j < n; j++) {
-    const a = abs<f32>(load<f32>(x + (<usize>j << 2)));
-    if (a > m) m = a; // false for NaN
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let m = f32x4.splat(0);
+  let j: usize = 0;
+  // pmax(m, a) = m < a ? a : m: a NaN lane compares false and leaves m as it was
+  for (; j < body; j += 16) m = f32x4.pmax(m, f32x4.abs(v128.load(x + j)));
+  let r = max(max(f32x4.extract_lane(m, 0), f32x4.extract_lane(m, 1)), max(f32x4.extract_lane(m, 2), f32x4.extract_lane(m, 3)));
+  for (let k = 0; k < tail; k++) {
+    const a = abs<f32>(load<f32>(x + j + (<usize>k << 2)));
+    if (a > r) r = a; // false for NaN
   }
-  return <f64>m;
+  return <f64>r;
+}
+
+/** One element into the int32 counts, at bin b. */
+@inline
+function bump(counts: usize, b: i32): void {
+  const p = counts + (<usize>b << 2);
+  store<i32>(p, load<i32>(p) + 1);
 }
 
 /**
- * counts[0..N) = how many of the n elements fall in each of N equal bins over [lo, hi]; values below lo (and NaN)
- * count in the first bin, values at or above hi in the last, so the counts always sum to n. Needs lo < hi.
+ * counts[0..N) = how many of the n elements fall in each of N equal bins over [lo, hi]: bin = trunc((x − lo)·scale)
+ * in float32 with scale = N / (hi − lo), clamped to [0, N − 1] — values below lo (and NaN) count in the first bin,
+ * values at or above hi in the last, so the counts always sum to n. Needs lo < hi. Bins are found four at a time and
+ * counted as int32 in place (an integer add has the shortest dependency chain when neighbours share a bin), then
+ * turned into float32.
  */
 export function histogram(counts: usize, x: usize, n: i32, lo: f64, hi: f64, N: i32): void {
   memory.fill(counts, 0, <usize>N << 2);
-  const scale = <f64>N / (hi - lo);
-  for (let j = 0; j < n; j++) {
-    const t = (<f64>load<f32>(x + (<usize>j << 2)) - lo) * scale;
-    let b = 0;
-    if (t >= <f64>N) b = N - 1;
-    else if (t > 0) b = <i32>t; // NaN and t <= 0 stay in bin 0
-    const p = counts + (<usize>b << 2);
-    store<f32>(p, load<f32>(p) + 1);
+  const lov = f32x4.splat(<f32>lo);
+  const scale = f32x4.splat(<f32>(<f64>N / (hi - lo)));
+  const zero = i32x4.splat(0);
+  const last = i32x4.splat(N - 1);
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let j: usize = 0;
+  for (; j < body; j += 16) {
+    const t = f32x4.mul(f32x4.sub(v128.load(x + j), lov), scale);
+    const b = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(t), zero), last); // NaN truncates to 0
+    bump(counts, i32x4.extract_lane(b, 0));
+    bump(counts, i32x4.extract_lane(b, 1));
+    bump(counts, i32x4.extract_lane(b, 2));
+    bump(counts, i32x4.extract_lane(b, 3));
   }
+  if (tail) {
+    const t = f32x4.mul(f32x4.sub(loadPartial(x + j, tail), lov), scale);
+    const b = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(t), zero), last);
+    bump(counts, i32x4.extract_lane(b, 0));
+    if (tail > 1) bump(counts, i32x4.extract_lane(b, 1));
+    if (tail > 2) bump(counts, i32x4.extract_lane(b, 2));
+  }
+  const whole = <usize>(N & ~3) << 2;
+  let k: usize = 0;
+  for (; k < whole; k += 16) v128.store(counts + k, f32x4.convert_i32x4_s(v128.load(counts + k)));
+  for (; k < (<usize>N << 2); k += 4) store<f32>(counts + k, <f32>load<i32>(counts + k));
 }
 
 /** y = a − b over n elements (y may alias a or b): the update a step made, from the state before and after it. */

@@ -5,7 +5,7 @@ type Reductions = 'sum' | 'sumSquaredDeviations' | 'countAbove' | 'maxAbs' | 'hi
 
 /**
  * The diagnostics reductions of the plain TypeScript backend (see `js.ts`): sums in float64 (JS numbers), the
- * saturation threshold compared in float32 as wasm does, histogram bins formed in float64 as wasm does.
+ * saturation threshold compared in float32 as wasm does, histogram bins formed in float32 as wasm does.
  */
 export function createJsReductions(arena: Arena): Pick<Kernels, Reductions> {
   function sum(x: Ptr, n: number): number {
@@ -48,10 +48,11 @@ export function createJsReductions(arena: Arena): Pick<Kernels, Reductions> {
     const F = arena.F32;
     const C = counts >>> 2, X = x >>> 2;
     F.fill(0, C, C + N);
-    const scale = N / (hi - lo);
+    // float32 throughout, as wasm's four-lane version: (x − lo)·scale, truncated, clamped to [0, N − 1]
+    const lo32 = Math.fround(lo), scale = Math.fround(N / (hi - lo));
     for (let i = 0; i < n; i++) {
-      const t = (F[X + i]! - lo) * scale;
-      const b = t >= N ? N - 1 : t > 0 ? Math.floor(t) : 0; // NaN and t <= 0: the first bin
+      const t = Math.fround(Math.fround(F[X + i]! - lo32) * scale);
+      const b = t >= N - 1 ? N - 1 : t > 0 ? Math.trunc(t) : 0; // NaN and t <= 0: the first bin
       F[C + b]++;
     }
   }

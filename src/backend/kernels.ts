@@ -261,8 +261,8 @@ export const KERNEL_TABLE = {
   },
   /**
    * counts[0..N) = how many of the n elements of x fall in each of N equal bins over [lo, hi] (counts as float32,
-   * overwritten). Values below lo and NaN go to the first bin, values at or above hi to the last: the counts sum to n.
-   * Needs lo < hi.
+   * overwritten): bin = trunc((x − lo)·(N / (hi − lo))) in float32, clamped to [0, N − 1] — values below lo and NaN go
+   * to the first bin, values at or above hi to the last: the counts sum to n. Needs lo < hi.
    */
   histogram: {
     args: [f32('counts', N_), f32('x', n_), size('n'), scalar('lo', 'finite'), scalar('hi', 'finite'), size('N')],
