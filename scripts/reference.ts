@@ -5,8 +5,10 @@
  *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *   npm run reference -- --only part3                   # lecture 3's loss log: five more 200k-step runs
  *
- * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement), --steps <n> (MLP and deep MLP steps,
+ * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, and part3, which runs only when named),
+ * --steps <n> (MLP, deep MLP and part3 steps,
  * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
@@ -17,8 +19,11 @@ import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
+import { runPart3 } from './reference-part3.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'part3'] as const;
+/** What runs without --only: part3 (five more long runs) only when asked for. */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'part3');
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -30,7 +35,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
   },
 });
-const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
   if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
@@ -181,6 +186,13 @@ if (only.includes('agreement')) {
   const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
   report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
     `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+if (only.includes('part3')) {
+  await runPart3({
+    vocab, splits, steps, seed, backend,
+    report: (figures, pass, line) => report('part3', figures, pass, line),
+  });
 }
 
 console.log(`# ${words.length} words from ${values.data}; backend ${backend}; seed ${seed}`);
