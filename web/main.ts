@@ -7,7 +7,9 @@
  */
 import { defaultNames } from '../src/data/default-names.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
+import type { InitScheme } from '../src/nn/init-schemes.ts';
 import { LossChart } from './chart.ts';
+import { DiagnosticsPanel } from './diagnostics-panel.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
 
 /** Larger files are refused before reading: the demo trains in a browser tab, not on a corpus. */
@@ -91,6 +93,7 @@ const state: DemoState = {
 window.makemoreDemo = state;
 
 const chart = new LossChart($('loss-chart'));
+const diagnostics = new DiagnosticsPanel($('diag-activations'), $('diag-updates'), $('diag-status'));
 const defaultText = defaultNames().join('\n');
 let customText = '';
 let worker = startWorker();
@@ -194,6 +197,9 @@ function onMessage(msg: FromWorker): void {
         'ok',
       );
       break;
+    case 'diagnostics':
+      diagnostics.show(msg.step, msg.diagnostics);
+      break;
     case 'error':
       fail(msg.message);
       break;
@@ -234,6 +240,8 @@ function readConfig(): RunConfig {
     embedDim: num('embedDim', true, 1, 128),
     hidden: readHidden(),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
+    init: $<HTMLSelectElement>('init').value as InitScheme,
+    diagnosticsEvery: num('diagnosticsEvery', true, 0),
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
@@ -295,6 +303,7 @@ function onTrain(): void {
   ui.samples.replaceChildren();
   showFigures();
   chart.reset(config.kind === 'ngram' ? 1 : config.steps);
+  diagnostics.reset(config.kind === 'mlp');
   setRunStatus('training');
   setStatus(ui.trainStatus, config.kind === 'ngram' ? 'Counting…' : 'Starting…');
   post({ type: 'train', text, config, temperature: Number(ui.temperature.value) });

@@ -4,6 +4,8 @@
  */
 
 import type { RegisteredKind } from '../src/models/registry.ts';
+import type { Diagnostics } from '../src/nn/diagnostics.ts';
+import type { InitScheme } from '../src/nn/init-schemes.ts';
 
 /** A model kind, as the library's registry names them. */
 export type Kind = RegisteredKind;
@@ -26,6 +28,10 @@ export interface RunConfig {
   hidden: number[];
   /** mlp: BatchNorm after the hidden pre-activation. */
   batchNorm: boolean;
+  /** mlp: initialization scheme of the Linear layers (optional: 'lecture' when absent). */
+  init?: InitScheme;
+  /** mlp: compute diagnostics every this many steps (optional: 0 or absent, never). */
+  diagnosticsEvery?: number;
   steps: number;
   batchSize: number;
   lr: number;
@@ -60,6 +66,8 @@ export type FromWorker =
   /** Progress since the last message: minibatch losses, and a dev evaluation when one happened. */
   | { type: 'progress'; step: number; steps: number; train: LossPoint[]; dev: LossPoint[]; stepsPerSecond: number }
   | { type: 'samples'; words: string[]; seed: number; temperature: number }
+  /** Per-layer statistics of one training step (mlp, every diagnosticsEvery steps). */
+  | { type: 'diagnostics'; step: number; diagnostics: Diagnostics }
   /** The run ended (all steps done, or stopped). The losses are exact: the test compares them with Node's. */
   | {
       type: 'finished';
