@@ -121,3 +121,30 @@ describe.each(BACKEND_NAMES)('%s backend: Net.diagnostics', (name) => {
     }
   });
 });
+
+describe('train({ diagnosticsEvery, onDiagnostics })', () => {
+  it('reports at every multiple of diagnosticsEvery (counted from startStep), before that step’s progress', async () => {
+    const { MLP, NeuralBigram, Vocabulary, train } = await import('../src/index.ts');
+    const words = ['emma', 'olivia', 'ava', 'isabella', 'sophia', 'mia', 'amelia', 'harper'];
+    const vocab = Vocabulary.fromWords(words);
+    const model = await MLP.create({ vocab, hidden: [8], backend: 'js' });
+    const events: string[] = [];
+    await train(model, {
+      data: { train: words }, steps: 25, startStep: 5, evalEvery: 10, diagnosticsEvery: 10,
+      onDiagnostics: (r) => events.push(`d${r.step}:${r.diagnostics.step}`), onProgress: (p) => events.push(`p${p.step}`),
+    });
+    // steps 6..30 of the run; the model's own update count is 25 at the end
+    expect(events.filter((e) => e.startsWith('d'))).toEqual(['d10:5', 'd20:15', 'd30:25']);
+    expect(events.indexOf('d20:15')).toBe(events.indexOf('p20') - 1);
+    await expect(train(model, { data: { train: words }, steps: 2, diagnosticsEvery: -1 })).rejects.toThrow(/diagnosticsEvery must be an integer >= 0.*got -1/);
+    const bigram = await NeuralBigram.create({ vocab, backend: 'js' });
+    await expect(train(bigram, { data: { train: words }, steps: 2, diagnosticsEvery: 1 })).rejects.toThrow(/a bigram model has no layers to diagnose/);
+    await expect(Promise.resolve().then(() => model.train().diagnostics({ bins: 2.5 }))).rejects.toThrow(/bins must be an integer/);
+  });
+
+  it('model.diagnostics() before any step is refused', async () => {
+    const { MLP, Vocabulary } = await import('../src/index.ts');
+    const model = await MLP.create({ vocab: Vocabulary.fromWords(['ab', 'ba']), hidden: [4], backend: 'js' });
+    expect(() => model.diagnostics()).toThrow(/no training step yet/);
+  });
+});

@@ -130,6 +130,20 @@ export function parameterStats(c: ReduceContext, t: Tensor, before: Ptr | null, 
   };
 }
 
+/**
+ * Every probed activation and every parameter's statistics. `update`, when the last step's update can be measured,
+ * says where each parameter's value before it lives (`before` bytes from the parameter) and gives a scratch of the
+ * largest parameter's size.
+ */
+export function collectDiagnostics(
+  c: ReduceContext, probes: readonly Probe[], tensors: readonly Tensor[], update: { before: number; scratch: Ptr } | null, step: number,
+): Diagnostics {
+  const activations = probes.map((p) => activationStats(c, p));
+  const parameters = tensors.filter((t) => t.grad !== null)
+    .map((t) => parameterStats(c, t, update ? t.ptr + update.before : null, update ? update.scratch : null));
+  return { step, activations, parameters };
+}
+
 /** Checks a bins option (a positive integer up to 10,000); the message names the value. */
 export function checkBins(bins: unknown, who: string): number {
   if (!Number.isInteger(bins) || (bins as number) < 1 || (bins as number) > 10_000) {

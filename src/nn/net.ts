@@ -11,9 +11,8 @@ import type { Backend } from '../backend/backend.ts';
 import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
-import {
-  activationStats, checkBins, DEFAULT_BINS, parameterStats, type Diagnostics, type DiagnosticsOptions,
-} from './diagnostics.ts';
+import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
+import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 
 /** Options for a {@link Net}. */
@@ -117,7 +116,14 @@ export class Net {
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
-    if (!options.allowSymmetric) this.refuseSymmetric();
+    if (!options.allowSymmetric) {
+      try {
+        refuseSymmetric(this.tensors, this.backend.arena);
+      } catch (error) {
+        this.dispose();
+        throw error;
+      }
+    }
     this.optimizer = makeOptimizer(options.optimizer);
     this.allocOptimizerState();
     this.saveLastFinite();
@@ -249,12 +255,8 @@ export class Net {
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
     const scratch = this.scratchFor(bins);
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
-    const activations = this.root.probes(ws.root, ws.rows, '').map((p) => activationStats(c, p));
-    const parameters = this.tensors.filter((t) => t.grad !== null).map((t) => {
-      const before = this.updateKept ? this.lastFinite + (t.ptr - this.state) : null;
-      return parameterStats(c, t, before, this.updateKept ? scratch.update : null);
-    });
-    return { step: this.optStep, activations, parameters };
+    const update = this.updateKept ? { before: this.lastFinite - this.state, scratch: scratch.update } : null;
+    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
   }
 
   /** The tensor called `name`; errors list the names there are. */
@@ -288,23 +290,6 @@ export class Net {
       const p = this.tensors[i]!.ptr >>> 2;
       for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
     });
-  }
-
-  /** Throws when a parameter of two or more dimensions starts with all its elements equal (see allowSymmetric). */
-  private refuseSymmetric(): void {
-    for (const t of this.tensors) {
-      const n = sizeOf(t.shape);
-      if (t.grad === null || t.shape.length < 2 || n < 2) continue;
-      const v = this.backend.arena.f32(t.ptr, n);
-      if (v.every((x) => x === v[0])) {
-        this.dispose();
-        throw new Error(
-          `Net: every element of '${t.name}' [${t.shape.join('×')}] starts equal to ${v[0]}: units that start identical ` +
-            'get identical gradients and stay identical, so symmetry is never broken and the layer acts as one unit. ' +
-            'Initialize it randomly, or allow it (allowSymmetric, --allow-symmetric) to watch it happen in the diagnostics',
-        );
-      }
-    }
   }
 
   private allocOptimizerState(): void {
