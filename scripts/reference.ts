@@ -12,38 +12,60 @@
  * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
-import { runPart3 } from './reference-part3.ts';
 
 const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'part3'] as const;
 /** What runs without --only: part3 (five more long runs) only when asked for. */
 const DEFAULT_PARTS = PARTS.filter((p) => p !== 'part3');
 type Part = (typeof PARTS)[number];
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    steps: { type: 'string', default: '200000' },
-    backend: { type: 'string', default: 'wasm' },
-    data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
-    seed: { type: 'string', default: '42' },
-  },
-});
+/** The reference corpus's default place: beside the repository, never inside it. */
+const DEFAULT_DATA = fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url));
+
+/** A problem with the command line or the corpus: one line on stderr, exit code 2, no stack trace. */
+function usage(message: string): never {
+  process.stderr.write(`npm run reference: ${message}\n`);
+  process.exit(2);
+}
+
+let values: { only?: string; steps?: string; backend?: string; data?: string; seed?: string };
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      steps: { type: 'string', default: '200000' },
+      backend: { type: 'string', default: 'wasm' },
+      data: { type: 'string', default: DEFAULT_DATA },
+      seed: { type: 'string', default: '42' },
+    },
+  }));
+} catch (error) {
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed)`);
+}
 const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
-  if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
+  if (!(PARTS as readonly string[]).includes(p)) usage(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
 const steps = Number(values.steps);
-if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be an integer >= 2, got ${values.steps}`);
+if (!Number.isInteger(steps) || steps < 2) usage(`--steps must be an integer >= 2, got ${values.steps}`);
 const backend = values.backend as BackendName;
-if (backend !== 'wasm' && backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
+if (backend !== 'wasm' && backend !== 'js') usage(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be an integer >= 0, got ${values.seed}`);
+if (!existsSync(values.data!)) {
+  usage(
+    values.data === DEFAULT_DATA
+      ? `the reference corpus ${DEFAULT_DATA} is missing. It is makemore's names.txt (32,033 names), kept outside the ` +
+          'repository; put it there, or pass a copy: npm run reference -- --data FILE'
+      : `--data: file '${values.data}' does not exist`,
+  );
+}
 
 const words = readWords(readFileSync(values.data!, 'utf8'));
 const vocab = Vocabulary.fromWords(words);
@@ -189,6 +211,7 @@ if (only.includes('agreement')) {
 }
 
 if (only.includes('part3')) {
+  const { runPart3 } = await import('./reference-part3.ts'); // loaded only when asked for
   await runPart3({
     vocab, splits, steps, seed, backend,
     report: (figures, pass, line) => report('part3', figures, pass, line),

@@ -18,7 +18,10 @@ export {
   type TrainingDefaults,
 } from './models/registry.ts';
 export type { Trainable, TrainingSession, TrainingSetup } from './models/training.ts';
+export { NetModel, type NetModelConfig, type Examples } from './models/net-model.ts';
 export { ContextModel, type ContextConfig } from './models/context-model.ts';
+export { SequenceModel, type SequenceConfig } from './models/sequence-model.ts';
+export { buildSequences, sequenceLength, type Sequences } from './data/sequences.ts';
 export { LayerModel, type LayerModelOptions } from './models/layer-model.ts';
 export {
   Layer, Sequential, Embedding, Linear, BatchNorm1d, Tanh, FlattenConsecutive, Net, ShapeError, sgd, adamw, makeOptimizer,
@@ -32,9 +35,10 @@ export type { BackendOption } from './models/backend-option.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 
 export {
-  encodeModelFile, decodeModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
+  encodeModelFile, decodeModelFile, checkModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
   type ModelFile, type TrainingInfo, type LossPoint, type DecodeOptions,
 } from './io/model-file.ts';
+export { decodeModelInput, type ModelInput, type ModelSource, type ModelFileDocument } from './io/model-input.ts';
 
 export {
   train, TrainingDivergedError,

@@ -58,7 +58,7 @@ export const plotCommand: Command = {
     for (const f of ['what', 'step']) if (parsed.has(f)) throw new UsageError(`--${f}: applies to --log`, 'plot');
     const modelPath = flag<string>(parsed, 'model');
     // the JS backend: plotting reads parameters, it does not need the fast kernels
-    const { file, model } = await openModel(modelPath, 'js', 'plot');
+    const { file, model } = await openModel(modelPath, 'js', 'plot', (t) => context.stderr.write(t));
     makeDir(dir);
     const written: string[] = [];
     const write = (name: string, svg: string): void => {

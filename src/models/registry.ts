@@ -5,6 +5,7 @@
  * file plus one entry here.
  */
 import type { Backend } from '../backend/index.ts';
+import { modelStateOf, type ModelSource } from '../io/model-input.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
 import { INIT_SCHEMES, type InitScheme } from '../nn/init-schemes.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
@@ -66,6 +67,14 @@ export interface ModelPictures {
   embedding?: { weights: Float32Array; dim: number };
 }
 
+/** What {@link ModelKindEntry.create} gets besides the settings. */
+export interface CreateContext {
+  seed: number;
+  backend?: Backend;
+  words: readonly string[];
+  allWords: readonly string[];
+}
+
 /** Any model of the library. */
 export type AnyModel = NGramModel | NeuralBigram | MLP;
 
@@ -76,8 +85,12 @@ export interface ModelKindEntry {
   options: readonly ModelOption[];
   /** Trained by steps (absent: fit by counting, e.g. the n-gram model). */
   training?: TrainingDefaults;
-  /** A new model from its settings (defaults filled in) on a backend (ignored by counting models), fit on `words` when it counts. */
-  create(vocab: Vocabulary, settings: ModelSettings, context: { seed: number; backend?: Backend; words: readonly string[] }): Promise<AnyModel>;
+  /**
+   * A new model from its settings (defaults filled in) on a backend (ignored by counting models). `words` are the
+   * training words (a counting model is fit on them); `allWords` every split's, e.g. to size a sequence model's rows
+   * to the longest word.
+   */
+  create(vocab: Vocabulary, settings: ModelSettings, context: CreateContext): Promise<AnyModel>;
   fromJSON(state: ModelState, options: { backend?: BackendOption }): Promise<AnyModel>;
   /** One line describing a model of this kind, e.g. its sizes and parameter count. */
   describe(model: AnyModel): string;
@@ -197,8 +210,13 @@ export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
 /**
  * The model a {@link ModelState} describes, whatever its kind. Neural models are placed on `backend` (default
  * 'wasm'); an n-gram model needs none. Neural models come back in eval mode.
+ *
+ * `input` may also be a complete model file — the parsed document `encodeModelFile` / `saveModelFile` / `makemore
+ * train --out` write (its checksum is checked; a damaged file throws a ModelFileError), the {@link ModelFile} that
+ * `decodeModelFile` / `loadModelFile` return — or the JSON text of any of these.
  */
-export async function modelFromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<AnyModel> {
+export async function modelFromJSON(input: ModelSource, options: { backend?: BackendOption } = {}): Promise<AnyModel> {
+  const state = modelStateOf(input, 'modelFromJSON input'); // issue 10: one model file for library and CLI
   return modelKind(state?.kind, 'modelFromJSON').fromJSON(state, options);
 }
 
