@@ -148,3 +148,26 @@ describe('train({ diagnosticsEvery, onDiagnostics })', () => {
     expect(() => model.diagnostics()).toThrow(/no training step yet/);
   });
 });
+
+describe('diagnostics are generic over models built of layers', () => {
+  it('a sequence model of its own ([T] ids → [T, V] logits) reports its per-position activations with no code of its own', async () => {
+    const { SequenceModel } = await import('../src/models/sequence-model.ts');
+    const { Vocabulary, createBackend, train } = await import('../src/index.ts');
+    const words = ['emma', 'olivia', 'ava', 'mia', 'amelia', 'harper', 'evelyn', 'abigail'];
+    const vocab = Vocabulary.fromWords(words);
+    class TinySeq extends SequenceModel<{ blockSize: number; seed: number }> {
+      readonly kind = 'tiny-seq' as never;
+      constructor(backend: Awaited<ReturnType<typeof createBackend>>) {
+        super('TinySeq', vocab, { blockSize: 8, seed: 1 }, backend, new Sequential([
+          ['emb', new Embedding(vocab.size, 6)], ['h', new Linear(10)], ['h.tanh', new Tanh()], ['out', new Linear(vocab.size)],
+        ]));
+      }
+    }
+    const model = new TinySeq(await createBackend('js'));
+    let d: Diagnostics | null = null;
+    await train(model, { data: { train: words }, steps: 4, batchSize: 3, diagnosticsEvery: 4, onDiagnostics: (r) => (d = r.diagnostics) });
+    expect(d!.activations.map((a) => [a.name, a.count])).toEqual([['emb', 3 * 8 * 6], ['h', 3 * 8 * 10], ['h.tanh', 3 * 8 * 10]]);
+    expect(d!.activations[2]!.saturation).not.toBeNull();
+    expect(d!.parameters.map((p) => p.name)).toEqual(['emb.weight', 'h.weight', 'h.bias', 'out.weight', 'out.bias']);
+  });
+});

@@ -34,7 +34,7 @@ describe('demo diagnostics panel', () => {
     await page.setChecked('#batchNorm', false);
     await page.selectOption('#init', 'naive');
     await page.fill('#steps', '300');
-    await page.fill('#decayStep', '0');
+    await page.fill('#decayStep', ''); // never
     await page.fill('#evalEvery', '100');
     await page.fill('#diagnosticsEvery', '100');
     await page.click('#train');
