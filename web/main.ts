@@ -23,6 +23,8 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
   bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
+  // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
+  wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
 };
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */

@@ -2,7 +2,7 @@
  * The flags of `makemore train`: the run's own (data, steps, optimizer, output, ...) plus every model kind's settings
  * from the registry, one flag per name, each allowed only for the kinds that use it.
  */
-import { MODEL_KINDS, MODEL_REGISTRY, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
+import { MODEL_KINDS, MODEL_REGISTRY, describeDecay, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
 import { OPTIMIZER_KINDS } from '../nn/optim.ts';
 import type { FlagSpec } from './args.ts';
 
@@ -64,7 +64,7 @@ export const trainFlags: FlagSpec[] = [
   {
     name: 'lr-decay-at', type: 'int', min: 0, arg: 'STEP',
     help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
-    defaultText: perKind(trained, (e) => (e.training?.lrDecay === 'half' ? 'steps/2' : 'never')),
+    defaultText: perKind(trained, (e) => (e.training ? describeDecay(e.training) : undefined)),
   },
   {
     name: 'weight-decay', type: 'number', min: 0, arg: 'L',
