@@ -26,6 +26,11 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
   wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
 };
+/** The network fields of the kinds that share them: the lecture's sizes when switching between the MLP and the WaveNet. */
+const NETWORK_DEFAULTS: Partial<Record<Kind, { blockSize: number; embedDim: number; hidden: string }>> = {
+  mlp: { blockSize: 3, embedDim: 10, hidden: '200' },
+  wavenet: { blockSize: 8, embedDim: 24, hidden: '128' },
+};
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
 export interface DemoState {
@@ -236,6 +241,7 @@ function readConfig(): RunConfig {
     embedDim: num('embedDim', true, 1, 128),
     hidden: readHidden(),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
+    flatten: num('flatten', true, 2, 16),
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
@@ -343,6 +349,12 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('lr').value = String(d.lr);
   $<HTMLInputElement>('decayStep').value = String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
+  const n = NETWORK_DEFAULTS[kind];
+  if (n) {
+    $<HTMLInputElement>('blockSize').value = String(n.blockSize);
+    $<HTMLInputElement>('embedDim').value = String(n.embedDim);
+    $<HTMLInputElement>('hidden').value = n.hidden;
+  }
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));

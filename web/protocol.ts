@@ -18,14 +18,16 @@ export interface RunConfig {
   smoothing: number;
   /** bigram: L2 regularization strength. */
   regularization: number;
-  /** mlp: characters of context. */
+  /** mlp, wavenet: characters of context. */
   blockSize: number;
-  /** mlp: embedding dimension per character. */
+  /** mlp, wavenet: embedding dimension per character. */
   embedDim: number;
-  /** mlp: width of each hidden layer. */
+  /** mlp: width of each hidden layer; wavenet: one width for every level, or one per level. */
   hidden: number[];
-  /** mlp: BatchNorm after the hidden pre-activation. */
+  /** mlp: BatchNorm after the hidden pre-activation (the WaveNet always has it). */
   batchNorm: boolean;
+  /** wavenet: consecutive positions fused per level (blockSize must be a power of it). */
+  flatten: number;
   steps: number;
   batchSize: number;
   lr: number;
