@@ -26,7 +26,11 @@ function optionFlag(option: ModelOption, kinds: readonly RegisteredKind[]): Flag
   const defaults = kinds.length === 1
     ? String(option.default)
     : perKind(kinds, (e) => String(e.options.find((o) => o.flag === option.flag)?.default));
-  const help = `${kinds.join(', ')}: ${option.help}`;
+  // kinds that explain the setting alike share one text; otherwise each kind says its own
+  const helps = kinds.map((k) => (MODEL_REGISTRY[k] as ModelKindEntry).options.find((o) => o.flag === option.flag)!.help);
+  const help = helps.every((h) => h === helps[0])
+    ? `${kinds.join(', ')}: ${option.help}`
+    : kinds.map((k, i) => `${k}: ${helps[i]}`).join('; ');
   switch (option.type) {
     case 'int': return { name: option.flag, type: 'int', min: option.min, arg: option.arg, help, defaultText: defaults };
     case 'number': return { name: option.flag, type: 'number', min: option.min, arg: option.arg, help, defaultText: defaults };

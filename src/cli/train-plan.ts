@@ -34,6 +34,8 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
       settings[o.key] = v;
     }
   }
+  const problem = entry.validate?.(settings);
+  if (problem) throw new UsageError(`${problem.flags.map((f) => `--${f}`).join(', ')}: ${problem.message}`, 'train');
   return settings;
 }
 

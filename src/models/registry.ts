@@ -12,7 +12,7 @@ import { NeuralBigram } from './bigram.ts';
 import { MLP } from './mlp.ts';
 import type { LanguageModel, ModelState } from './model.ts';
 import { NGramModel } from './ngram.ts';
-import { WaveNet } from './wavenet.ts';
+import { WaveNet, waveNetLevels } from './wavenet.ts';
 
 /** A model setting, UI-neutral: the CLI turns it into a flag, the demo into a field. */
 export type ModelOption = {
@@ -71,6 +71,11 @@ export interface ModelKindEntry {
   options: readonly ModelOption[];
   /** Trained by steps (absent: fit by counting, e.g. the n-gram model). */
   training?: TrainingDefaults;
+  /**
+   * Checks settings that constrain each other (each one alone is checked by its option's type): the problem, with the
+   * flags of the settings involved, or undefined.
+   */
+  validate?(settings: ModelSettings): { flags: string[]; message: string } | undefined;
   /** A new model from its settings (defaults filled in) on a backend (ignored by counting models), fit on `words` when it counts. */
   create(vocab: Vocabulary, settings: ModelSettings, context: { seed: number; backend?: Backend; words: readonly string[] }): Promise<AnyModel>;
   fromJSON(state: ModelState, options: { backend?: BackendOption }): Promise<AnyModel>;
@@ -129,13 +134,26 @@ export const MODEL_REGISTRY = {
   wavenet: {
     summary: 'wavenet: embeddings fused hierarchically, [FlattenConsecutive → Linear → BatchNorm → tanh] per level (makemore part 5)',
     options: [
-      { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 8, arg: 'N', help: 'characters of context (wavenet: a power of --flatten)' },
+      { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 8, arg: 'N', help: 'characters of context' },
       { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 24, arg: 'D', help: 'embedding dimension per character' },
-      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [128], arg: 'H[,H...]', help: 'hidden width of every level, or one per level' },
-      { key: 'flatten', flag: 'flatten', type: 'int', min: 2, default: 2, arg: 'N', help: 'consecutive positions fused per level (--block-size: flat)' },
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [128], arg: 'H[,H...]', help: 'one width for every level, or one per level' },
+      { key: 'flatten', flag: 'flatten', type: 'int', min: 2, default: 2, arg: 'N', help: 'consecutive positions fused per level; --block-size must be a power of it (equal: one flat level)' },
     ],
     training: {
       steps: 200000, lr: 0.1, lrDecay: { fraction: 0.75 }, minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 },
+    },
+    validate: (s) => {
+      const [T, n, hidden] = [s.blockSize as number, s.flatten as number, s.hidden as number[]];
+      let levels: number;
+      try {
+        levels = waveNetLevels(T, n);
+      } catch {
+        return { flags: ['block-size', 'flatten'], message: `block size ${T} is not a power of flatten ${n} (${n}, ${n ** 2}, ${n ** 3}, …)` };
+      }
+      if (hidden.length !== 1 && hidden.length !== levels) {
+        return { flags: ['hidden'], message: `expected one width or ${levels} (one per level: block size ${T}, flatten ${n}), got ${hidden.join(',')}` };
+      }
+      return undefined;
     },
     create: (vocab, s, c) => WaveNet.create({
       vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
