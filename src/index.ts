@@ -19,7 +19,10 @@ export {
   type TrainingDefaults, defaultDecayStep, describeDecay,
 } from './models/registry.ts';
 export type { Trainable, TrainingSession, TrainingSetup } from './models/training.ts';
+export { NetModel, type NetModelConfig, type Examples } from './models/net-model.ts';
 export { ContextModel, type ContextConfig } from './models/context-model.ts';
+export { SequenceModel, type SequenceConfig } from './models/sequence-model.ts';
+export { buildSequences, sequenceLength, type Sequences } from './data/sequences.ts';
 export { LayerModel, type LayerModelOptions } from './models/layer-model.ts';
 export {
   Layer, Sequential, Embedding, Linear, BatchNorm1d, Tanh, FlattenConsecutive, Net, ShapeError, sgd, adamw, makeOptimizer,

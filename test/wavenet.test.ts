@@ -104,7 +104,7 @@ describe('WaveNet: size and names', () => {
     expect(model.parameterCount).toBe(27 * 24 + (48 * 128 + 256) + 2 * (256 * 128 + 256) + (128 * 27 + 27));
     expect(model.parameterCount).toBe(76_579);
     const registryModel = await MODEL_REGISTRY.wavenet.create(
-      Vocabulary.fromChars([...'abcdefghijklmnopqrstuvwxyz']), defaultSettings('wavenet'), { seed: 1, words: [] },
+      Vocabulary.fromChars([...'abcdefghijklmnopqrstuvwxyz']), defaultSettings('wavenet'), { seed: 1, words: [], allWords: [] },
     );
     expect((registryModel as WaveNet).parameterCount).toBe(76_579);
   });

@@ -94,7 +94,7 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
     embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm, flatten: config.flatten,
   };
   const backend = entry.training ? await createBackend('wasm') : undefined;
-  const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train });
+  const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train, allWords: words });
   const trained = entry.training !== undefined;
   run = {
     config, splits, model, trained, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature,

@@ -105,7 +105,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
 
   if (!plan) {
     const started = performance.now();
-    model = await entry.create(vocab, options, { seed, words: splits.train });
+    model = await entry.create(vocab, options, { seed, words: splits.train, allWords: words });
     const seconds = (performance.now() - started) / 1000;
     reporter.line(`model: ${entry.describe(model)}; counted ${splits.train.length} words in ${formatDuration(seconds)}`);
     training = { steps: 0, seconds };
@@ -115,7 +115,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
     if (entry.training!.weightDecay.meaning === 'regularization') options.regularization = plan.weightDecay;
     model = resumed
       ? await entry.fromJSON(resumed.file.model, { backend })
-      : await entry.create(vocab, options, { seed, backend, words: splits.train });
+      : await entry.create(vocab, options, { seed, backend, words: splits.train, allWords: words });
     reporter.line(`model: ${entry.describe(model)}; backend ${backendName}; optimizer ${describeOptimizer(plan)}`);
     if (resumed) reporter.line(`resuming '${resumed.path}' at step ${resumed.step}`);
     Object.assign(settings, {

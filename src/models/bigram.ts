@@ -262,7 +262,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** {@link train}'s hook: the training words (or bigram contexts) as the full batch, one step per call. */
   startTraining(setup: TrainingSetup): TrainingSession {
-    this.setData(setup.train);
+    this.setData(setup.train as readonly string[] | Contexts);
     if (setup.optimizer) this.net.setOptimizer(setup.optimizer);
     const path = (setup.extra.path as GradientPath | undefined) ?? 'counts';
     const dev = setup.dev;

@@ -1,170 +1,35 @@
 /**
- * The common body of models that predict the next character from a fixed window of previous ones (the MLP of parts
- * 2–3, the WaveNet of part 5): a {@link Net} from ids [blockSize] to logits [V], training on minibatches of contexts
- * drawn straight into the arena, evaluation in chunks, sampling, tensors by name, saving. A subclass only says which
- * layers it is made of and how its configuration is checked.
+ * Models that predict the next character from a fixed window of the blockSize previous ones (the MLP of parts 2–3,
+ * the WaveNet of part 5): examples are contexts (see buildContexts), one target each; sampling advances all words of
+ * a call together, one batch of contexts per position.
  */
 import type { Backend } from '../backend/index.ts';
 import { buildContexts, type Contexts } from '../data/contexts.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import type { Layer } from '../nn/layer.ts';
-import { sizeOf } from '../nn/layer.ts';
-import { Net, type Workspace } from '../nn/net.ts';
-import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
-import { checkIds } from './ids.ts';
-import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
-import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
+import type { SampleOptions } from './model.ts';
+import { NetModel, type Examples, type NetModelConfig } from './net-model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
-import { decodeTensor, encodeTensor } from './tensor-codec.ts';
-import type { TrainingSession, TrainingSetup } from './training.ts';
-
-/** Rows per chunk for evaluation and sampling: bounds the eval workspace whatever the data size. */
-const EVAL_CHUNK = 512;
+import type { TrainData } from './training.ts';
 
 /** What every context model's configuration has. */
-export interface ContextConfig {
+export interface ContextConfig extends NetModelConfig {
   blockSize: number;
-  seed: number;
 }
 
-export abstract class ContextModel<C extends ContextConfig> implements LanguageModel {
-  abstract readonly kind: ModelKind;
-  readonly vocab: Vocabulary;
-  readonly config: Readonly<C>;
-  readonly backend: Backend;
-  /** The layers, laid out in the backend's arena. */
-  readonly net: Net;
-  private readonly who: string;
-  private trainSpace: Workspace | null = null;
-  private evalSpace: Workspace | null = null;
-  private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
-  private mode = true;
+export abstract class ContextModel<C extends ContextConfig> extends NetModel<C> {
+  private readonly name: string;
 
   protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer) {
-    this.who = who;
-    this.vocab = vocab;
-    this.config = Object.freeze(config);
-    this.backend = backend;
-    this.net = new Net(backend, root, { input: [config.blockSize], classes: vocab.size, seed: config.seed, name: who.toLowerCase() });
-    // allocated up front so that neither a training step nor an evaluation ever allocates
-    this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
-  }
-
-  /** Number of trainable parameters (running statistics excluded). */
-  get parameterCount(): number {
-    return this.net.parameterCount;
-  }
-
-  /** Training mode: BatchNorm normalizes with batch statistics and updates its running buffers. */
-  train(): this {
-    this.mode = true;
-    return this;
-  }
-
-  /** Eval mode: trainStep refuses to run. Evaluation and sampling always use running statistics. */
-  eval(): this {
-    this.mode = false;
-    return this;
-  }
-
-  /** True in training mode (the initial mode). */
-  get training(): boolean {
-    return this.mode;
-  }
-
-  /** The smallest batch a training step accepts (2 with BatchNorm: statistics of one row are meaningless). */
-  protected minBatch(): number {
-    return 1;
-  }
-
-  /** Allocates the training workspace for batches of `rows` examples now (otherwise the first step does it). */
-  setBatchSize(rows: number): void {
-    if (!Number.isInteger(rows) || rows < 1) throw new Error(`${this.who}.setBatchSize: batch size must be a positive integer, got ${rows}`);
-    this.checkBatchSize(rows);
-    if (this.trainSpace?.rows === rows) return;
-    if (this.trainSpace) this.net.freeWorkspace(this.trainSpace);
-    this.trainSpace = this.net.workspace(rows, true);
-    this.batchViews = null;
-  }
-
-  /**
-   * One training step on B examples (X: B×blockSize ids, Y: B targets): forward in training mode, backward, the
-   * optimizer. Returns the batch's mean loss before the update; a loss that is not finite updates nothing and puts
-   * the model back to its last finite state (stop and lower the learning rate). `weightDecay`, when given, replaces
-   * the optimizer's.
-   */
-  trainStep(X: Int32Array, Y: Int32Array, lr: number, weightDecay?: number): number {
-    this.checkStep(lr, weightDecay);
-    const B = this.checkBatch(X, Y, `${this.who}.trainStep`, true);
-    this.setBatchSize(B);
-    const batch = this.batchBuffers();
-    batch.X.set(X);
-    batch.Y.set(Y);
-    return this.trainBatch(lr, weightDecay);
-  }
-
-  /**
-   * The training batch's id buffers in the arena (X: rows×blockSize, Y: rows), for a loop that samples its
-   * minibatch straight into the memory the kernels read; then call {@link ContextModel.trainBatch}. The views are
-   * re-created when memory growth detached them.
-   */
-  batchBuffers(): { X: Int32Array; Y: Int32Array } {
-    const ws = this.trainSpace;
-    if (!ws) throw new Error(`${this.who}.batchBuffers: no training batch size yet; call setBatchSize(rows) first`);
-    if (this.batchViews === null || this.batchViews.Y.length === 0) {
-      const arena = this.backend.arena;
-      this.batchViews = { X: arena.i32(ws.ids, ws.rows * this.config.blockSize), Y: arena.i32(ws.targets, ws.rows) };
-    }
-    return this.batchViews;
-  }
-
-  /** {@link ContextModel.trainStep} on the batch written into {@link ContextModel.batchBuffers}: copies nothing. */
-  trainBatch(lr: number, weightDecay?: number): number {
-    this.checkStep(lr, weightDecay);
-    const { X, Y } = this.batchBuffers();
-    const V = this.vocab.size;
-    checkIds(X, V, 'X', `${this.who}.trainStep`);
-    checkIds(Y, V, 'Y', `${this.who}.trainStep`);
-    if (weightDecay !== undefined && weightDecay !== this.net.optimizerSpec.weightDecay) {
-      this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay });
-    }
-    return this.net.trainStep(this.trainSpace!, lr);
-  }
-
-  /** Uses this optimizer from now on (its state restarts unless the settings are unchanged). */
-  setOptimizer(spec: OptimizerKind | OptimizerSpec): void {
-    this.net.setOptimizer(spec);
-  }
-
-  /** Mean negative log-likelihood of the examples in eval mode (running statistics), in chunks. */
-  evaluate(X: Int32Array, Y: Int32Array): number {
-    const count = this.checkBatch(X, Y, `${this.who}.evaluate`, false);
-    let sum = 0;
-    this.chunks(X, (ws, B, start) => {
-      this.backend.arena.i32(ws.targets, B).set(Y.subarray(start, start + B));
-      sum += this.backend.raw.crossEntropyLoss(ws.logits, ws.targets, B, this.vocab.size) * B;
-    });
-    return sum / count;
-  }
-
-  /** Eval-mode logits of B contexts (B×V, row-major). */
-  logits(X: Int32Array): Float32Array {
-    const T = this.config.blockSize;
-    const V = this.vocab.size;
-    if (!(X instanceof Int32Array) || X.length === 0 || X.length % T !== 0) {
-      throw new Error(`${this.who}.logits: X must be a non-empty Int32Array of B×${T} ids, got length ${X?.length}`);
-    }
-    checkIds(X, V, 'X', `${this.who}.logits`);
-    const out = new Float32Array((X.length / T) * V);
-    this.chunks(X, (ws, B, start) => out.set(this.backend.arena.f32(ws.logits, B * V), start * V));
-    return out;
+    super(who, vocab, config, backend, root, config.blockSize);
+    this.name = who;
   }
 
   /** Mean negative log-likelihood per predicted character of the words, in eval mode. */
   nll(words: readonly string[]): number {
     if (!Array.isArray(words) || words.length === 0) {
-      throw new Error(`${this.who}.nll: words must be a non-empty array of strings, got ${describeList(words)}`);
+      throw new Error(`${this.name}.nll: words must be a non-empty array of strings, got ${describeList(words)}`);
     }
     const c = buildContexts(words, this.vocab, this.config.blockSize);
     return this.evaluate(c.X, c.Y);
@@ -172,7 +37,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
 
   /** New words in eval mode; temperature divides the logits. All words advance together, one batch per position. */
   sample(options: SampleOptions = {}): string[] {
-    const who = `${this.who}.sample`;
+    const who = `${this.name}.sample`;
     const opts = resolveSampleOptions(this.vocab, options, who);
     const V = this.vocab.size;
     return sampleWords(this.vocab, this.config.blockSize, opts, (contexts, B, out) => {
@@ -181,93 +46,7 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
     }, who);
   }
 
-  /** A copy of the character embedding table C (V×embedDim), e.g. for a scatter plot. */
-  embedding(): Float32Array {
-    return this.tensor('embedding');
-  }
-
-  /** Names and shapes of every saved tensor (parameters and running statistics), in storage order. */
-  tensorNames(): { name: string; shape: number[]; parameter: boolean }[] {
-    return this.net.tensors.map((t) => ({ name: t.name, shape: t.shape.slice(), parameter: t.grad !== null }));
-  }
-
-  /** A copy of one named tensor. */
-  tensor(name: string): Float32Array {
-    const t = this.net.tensor(name, `${this.who}.tensor`);
-    return this.backend.arena.f32(t.ptr, sizeOf(t.shape)).slice();
-  }
-
-  /** Overwrites one named tensor. */
-  setTensor(name: string, values: ArrayLike<number>): void {
-    this.net.setTensor(name, values, `${this.who}.setTensor`);
-  }
-
-  /** A copy of the gradient of one named parameter, from the last training step. */
-  gradient(name: string): Float32Array {
-    const t = this.net.tensor(name, `${this.who}.gradient`);
-    if (t.grad === null) throw new Error(`${this.who}.gradient: '${name}' is a buffer, not a parameter`);
-    return this.backend.arena.f32(t.grad, sizeOf(t.shape)).slice();
-  }
-
-  /** All parameters and buffers as one float32 array (storage order, padding included): for exact comparisons. */
-  stateVector(): Float32Array {
-    return this.backend.arena.f32(this.net.state, this.net.stateFloats).slice();
-  }
-
-  /** The hyper-parameters, vocabulary, parameters, running statistics and optimizer state. */
-  toJSON(): ModelState {
-    const tensors: ModelState['tensors'] = {};
-    for (const t of this.net.tensors) tensors[t.name] = encodeTensor(this.tensor(t.name), t.shape);
-    return { kind: this.kind, config: configToJSON(this.config), vocab: this.vocab.toJSON(), tensors, optimizer: optimizerToJSON(this.net) };
-  }
-
-  /** Returns the model's arena memory to its backend; the model cannot be used afterwards. */
-  dispose(): void {
-    this.net.dispose();
-    this.trainSpace = null;
-    this.evalSpace = null;
-    this.batchViews = null;
-  }
-
-  /** Sets every tensor (and the optimizer state, when saved) from a {@link ModelState}; leaves eval mode on. */
-  protected restore(state: ModelState): this {
-    for (const t of this.net.tensors) this.net.setTensor(t.name, decodeTensor(state.tensors?.[t.name], t.name, t.shape));
-    optimizerFromJSON(this.net, state.optimizer, `${this.who}.fromJSON`);
-    return this.eval();
-  }
-
-  /** {@link train}'s hook: minibatches of contexts drawn with the setup's Rng straight into the arena. */
-  startTraining(setup: TrainingSetup): TrainingSession {
-    const T = this.config.blockSize;
-    const tr = this.contextsOf(setup.train, 'train');
-    if (setup.batchSize > tr.count) {
-      throw new Error(`train: batchSize ${setup.batchSize} is larger than the ${tr.count} training examples`);
-    }
-    const dev = setup.dev ? this.contextsOf(setup.dev, 'dev') : null;
-    if (setup.optimizer) this.net.setOptimizer(setup.optimizer);
-    if (setup.weightDecay !== undefined) this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay: setup.weightDecay });
-    const { rng, batchSize: B } = setup;
-    this.train();
-    this.setBatchSize(B);
-    return {
-      step: (lr) => {
-        // the minibatch is drawn straight into the arena's id buffers: nothing is copied into wasm memory
-        const { X, Y } = this.batchBuffers();
-        for (let b = 0; b < B; b++) {
-          const r = rng.int(tr.count);
-          for (let t = 0; t < T; t++) X[b * T + t] = tr.X[r * T + t]!;
-          Y[b] = tr.Y[r]!;
-        }
-        return this.trainBatch(lr);
-      },
-      devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
-      end: () => this.eval(),
-    };
-  }
-
-  // ---- internals ----
-
-  private contextsOf(data: TrainingSetup['train'], split: string): Contexts {
+  protected examplesOf(data: TrainData, split: string): Examples {
     const T = this.config.blockSize;
     if (Array.isArray(data)) {
       if (data.length === 0) throw new Error(`train: data.${split} is an empty word list`);
@@ -281,55 +60,4 @@ export abstract class ContextModel<C extends ContextConfig> implements LanguageM
     if (c.count < 1) throw new Error(`train: data.${split} holds no examples`);
     return c;
   }
-
-  /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
-  private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
-    const T = this.config.blockSize;
-    const ws = this.evalSpace!;
-    const count = X.length / T;
-    for (let start = 0; start < count; start += ws.rows) {
-      const B = Math.min(ws.rows, count - start);
-      this.backend.arena.i32(ws.ids, B * T).set(X.subarray(start * T, (start + B) * T));
-      this.net.forward(ws, B, false);
-      each(ws, B, start);
-    }
-  }
-
-  private checkBatchSize(rows: number): void {
-    const min = this.minBatch();
-    if (rows < min) {
-      throw new Error(`${this.who}: batch size must be at least ${min} with BatchNorm (batch statistics of one row are meaningless), got ${rows}`);
-    }
-  }
-
-  private checkStep(lr: number, weightDecay: number | undefined): void {
-    if (!this.mode) throw new Error(`${this.who}.trainStep: the model is in eval mode; call model.train() first`);
-    if (!Number.isFinite(lr)) throw new Error(`${this.who}.trainStep: lr must be a finite number, got ${lr}`);
-    if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
-      throw new Error(`${this.who}.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
-    }
-  }
-
-  /** Validates a batch and returns its number of rows. */
-  private checkBatch(X: Int32Array, Y: Int32Array, who: string, isTraining: boolean): number {
-    const T = this.config.blockSize;
-    if (!(X instanceof Int32Array) || !(Y instanceof Int32Array)) {
-      throw new Error(`${who}: X and Y must be Int32Arrays (see buildContexts), got ${X?.constructor?.name} and ${Y?.constructor?.name}`);
-    }
-    const B = Y.length;
-    if (B === 0) throw new Error(`${who}: the batch is empty (Y has length 0)`);
-    if (X.length !== B * T) {
-      throw new Error(`${who}: X must hold ${B}×${T} = ${B * T} ids for ${B} targets with blockSize ${T}, got ${X.length}`);
-    }
-    if (isTraining) this.checkBatchSize(B);
-    const V = this.vocab.size;
-    checkIds(X, V, 'X', who);
-    checkIds(Y, V, 'Y', who);
-    return B;
-  }
-}
-
-/** A plain copy of a config for JSON (arrays copied). */
-function configToJSON(config: object): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
 }

@@ -61,6 +61,14 @@ export interface ModelPictures {
   embedding?: { weights: Float32Array; dim: number };
 }
 
+/** What {@link ModelKindEntry.create} gets besides the settings. */
+export interface CreateContext {
+  seed: number;
+  backend?: Backend;
+  words: readonly string[];
+  allWords: readonly string[];
+}
+
 /** Any model of the library. */
 export type AnyModel = NGramModel | NeuralBigram | MLP | WaveNet;
 
@@ -76,8 +84,12 @@ export interface ModelKindEntry {
    * flags of the settings involved, or undefined.
    */
   validate?(settings: ModelSettings): { flags: string[]; message: string } | undefined;
-  /** A new model from its settings (defaults filled in) on a backend (ignored by counting models), fit on `words` when it counts. */
-  create(vocab: Vocabulary, settings: ModelSettings, context: { seed: number; backend?: Backend; words: readonly string[] }): Promise<AnyModel>;
+  /**
+   * A new model from its settings (defaults filled in) on a backend (ignored by counting models). `words` are the
+   * training words (a counting model is fit on them); `allWords` every split's, e.g. to size a sequence model's rows
+   * to the longest word.
+   */
+  create(vocab: Vocabulary, settings: ModelSettings, context: CreateContext): Promise<AnyModel>;
   fromJSON(state: ModelState, options: { backend?: BackendOption }): Promise<AnyModel>;
   /** One line describing a model of this kind, e.g. its sizes and parameter count. */
   describe(model: AnyModel): string;

@@ -4,11 +4,15 @@
  * train.ts never needs to know which model it drives.
  */
 import type { Contexts } from '../data/contexts.ts';
+import type { Sequences } from '../data/sequences.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
 import type { Rng } from '../rng.ts';
 
-/** A split given as words, or as ready contexts (blockSize must match the model; 1 for the bigram). */
-export type TrainData = readonly string[] | Contexts;
+/**
+ * A split given as words, or as ready examples of the model's shape: contexts (blockSize must match the model; 1 for
+ * the bigram) or sequences (whole-word models).
+ */
+export type TrainData = readonly string[] | Contexts | Sequences;
 
 /** What a model needs to start training. */
 export interface TrainingSetup {
