@@ -13,7 +13,7 @@
  * default all), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runWaveNetRow, waveNetTable, WAVENET_ROWS, type WaveNetResult } from './reference-wavenet.ts';
@@ -25,28 +25,51 @@ import {
 const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'wavenet', 'determinism', 'agreement'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    steps: { type: 'string', default: '200000' },
-    backend: { type: 'string', default: 'wasm' },
-    data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
-    seed: { type: 'string', default: '42' },
-    wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
-  },
-});
+/** The reference corpus's default place: beside the repository, never inside it. */
+const DEFAULT_DATA = fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url));
+
+/** A problem with the command line or the corpus: one line on stderr, exit code 2, no stack trace. */
+function usage(message: string): never {
+  process.stderr.write(`npm run reference: ${message}\n`);
+  process.exit(2);
+}
+
+let values: { only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string };
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      steps: { type: 'string', default: '200000' },
+      backend: { type: 'string', default: 'wasm' },
+      data: { type: 'string', default: DEFAULT_DATA },
+      seed: { type: 'string', default: '42' },
+      wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
+    },
+  }));
+} catch (error) {
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet)`);
+}
 const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
-  if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
+  if (!(PARTS as readonly string[]).includes(p)) usage(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
 const steps = Number(values.steps);
-if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be an integer >= 2, got ${values.steps}`);
+if (!Number.isInteger(steps) || steps < 2) usage(`--steps must be an integer >= 2, got ${values.steps}`);
 const backend = values.backend as BackendName;
-if (backend !== 'wasm' && backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
+if (backend !== 'wasm' && backend !== 'js') usage(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be an integer >= 0, got ${values.seed}`);
+if (!existsSync(values.data!)) {
+  usage(
+    values.data === DEFAULT_DATA
+      ? `the reference corpus ${DEFAULT_DATA} is missing. It is makemore's names.txt (32,033 names), kept outside the ` +
+          'repository; put it there, or pass a copy: npm run reference -- --data FILE'
+      : `--data: file '${values.data}' does not exist`,
+  );
+}
 const waveNetRows = values.wavenet!.split(',').map((s) => s.trim()).filter(Boolean).map((name) => {
   const row = WAVENET_ROWS.find((r) => r.name === name);
-  if (!row) throw new Error(`--wavenet: unknown row '${name}' (expected ${WAVENET_ROWS.map((r) => r.name).join(', ')})`);
+  if (!row) usage(`--wavenet: unknown row '${name}' (expected ${WAVENET_ROWS.map((r) => r.name).join(', ')})`);
   return row;
 });
 

@@ -35,9 +35,10 @@ export type { BackendOption } from './models/backend-option.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 
 export {
-  encodeModelFile, decodeModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
+  encodeModelFile, decodeModelFile, checkModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
   type ModelFile, type TrainingInfo, type LossPoint, type DecodeOptions,
 } from './io/model-file.ts';
+export { decodeModelInput, type ModelInput, type ModelSource, type ModelFileDocument } from './io/model-input.ts';
 
 export {
   train, TrainingDivergedError,
