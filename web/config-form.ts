@@ -54,3 +54,18 @@ function readHidden(): number[] {
   }
   return widths;
 }
+
+/** The network fields of the kinds that share them: the lecture's sizes when switching between the MLP and the WaveNet. */
+const NETWORK_DEFAULTS: Partial<Record<Kind, { blockSize: number; embedDim: number; hidden: string }>> = {
+  mlp: { blockSize: 3, embedDim: 10, hidden: '200' },
+  wavenet: { blockSize: 8, embedDim: 24, hidden: '128' },
+};
+
+/** Puts the lecture's context, embedding and hidden sizes of `kind` in the network fields (other kinds: no change). */
+export function setNetworkDefaults(kind: Kind): void {
+  const n = NETWORK_DEFAULTS[kind];
+  if (!n) return;
+  input('blockSize').value = String(n.blockSize);
+  input('embedDim').value = String(n.embedDim);
+  input('hidden').value = n.hidden;
+}

@@ -10,7 +10,7 @@ import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
-import { readConfig } from './config-form.ts';
+import { readConfig, setNetworkDefaults } from './config-form.ts';
 import { createWordsPanel } from './words-panel.ts';
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
@@ -23,11 +23,6 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
   // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
   wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
-};
-/** The network fields of the kinds that share them: the lecture's sizes when switching between the MLP and the WaveNet. */
-const NETWORK_DEFAULTS: Partial<Record<Kind, { blockSize: number; embedDim: number; hidden: string }>> = {
-  mlp: { blockSize: 3, embedDim: 10, hidden: '200' },
-  wavenet: { blockSize: 8, embedDim: 24, hidden: '128' },
 };
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
@@ -282,12 +277,7 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('lr').value = String(d.lr);
   $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
-  const n = NETWORK_DEFAULTS[kind];
-  if (n) {
-    $<HTMLInputElement>('blockSize').value = String(n.blockSize);
-    $<HTMLInputElement>('embedDim').value = String(n.embedDim);
-    $<HTMLInputElement>('hidden').value = n.hidden;
-  }
+  setNetworkDefaults(kind);
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));
