@@ -2,7 +2,7 @@
  * The reference figures of makemore, reproduced on names.txt (32,033 names; read from ../shared/data/names.txt
  * relative to the repository, never copied into it):
  *
- *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
+ *   npm run reference                                   # everything (the 200k-step MLP and WaveNet runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
  *   npm run reference -- --only wavenet                 # part 5's performance log: four models, 200k steps each
