@@ -1,6 +1,6 @@
 /**
- * makemore-wasm: character-level language models (n-gram counts, a neural bigram, an MLP with BatchNorm) with a
- * WebAssembly SIMD numeric core. This is the public entry point; everything exported here is the supported API.
+ * makemore-wasm: character-level language models (n-gram counts, a neural bigram, an MLP with BatchNorm,
+ * a WaveNet) with a WebAssembly SIMD numeric core. This is the public entry point; everything exported here is the supported API.
  */
 export { Rng } from './rng.ts';
 export { readWords, splitWords, type SplitOptions, type WordSplits } from './data/words.ts';
@@ -12,10 +12,11 @@ export type { LanguageModel, ModelKind, ModelState, SampleOptions, TensorState }
 export { NGramModel, type NGramOptions } from './models/ngram.ts';
 export { NeuralBigram, type NeuralBigramOptions, type GradientPath, type FullBatchOptions } from './models/bigram.ts';
 export { MLP, type MLPOptions, type MLPConfig } from './models/mlp.ts';
+export { WaveNet, waveNetLevels, type WaveNetOptions, type WaveNetConfig } from './models/wavenet.ts';
 export {
   modelFromJSON, modelKind, defaultSettings, isModelKind, MODEL_REGISTRY, MODEL_KINDS,
   type AnyModel, type ModelKindEntry, type ModelOption, type ModelSettings, type ModelPictures, type RegisteredKind,
-  type TrainingDefaults,
+  type TrainingDefaults, defaultDecayStep, describeDecay,
 } from './models/registry.ts';
 export type { Trainable, TrainingSession, TrainingSetup } from './models/training.ts';
 export { NetModel, type NetModelConfig, type Examples } from './models/net-model.ts';

@@ -135,10 +135,10 @@ describe('makemore train initialization flags', { timeout: 60_000 }, () => {
     expect((await cli([...base(), '--hidden-scale', '0', '--output-scale', '0', '--allow-symmetric'])).code).toBe(0);
   });
 
-  it('--diagnostics-every and --init apply to the mlp only', async () => {
+  it('--diagnostics-every applies to the models built of layers, --init to the mlp', async () => {
     const r = await cli(['train', '--model', 'bigram', '--data', join(dir, 'words.txt'), '--diagnostics-every', '5']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--diagnostics-every: applies to --model mlp');
+    expect(r.err).toContain('--diagnostics-every: applies to --model mlp or wavenet');
     expect((await cli(['train', '--model', 'bigram', '--data', join(dir, 'words.txt'), '--init', 'naive'])).err).toContain('--init: applies to --model mlp');
   });
 });

@@ -33,8 +33,8 @@ export class DiagnosticsPanel {
     this.activations.replaceChildren();
     this.updates.replaceChildren();
     this.status.textContent = enabled
-      ? 'Diagnostics appear while the MLP trains: the tanh layers’ outputs, and how big each update is next to its weights.'
-      : 'Diagnostics are for the MLP (a model built of layers).';
+      ? 'Diagnostics appear while the model trains: the tanh layers’ outputs, and how big each update is next to its weights.'
+      : 'Diagnostics are for the models built of layers (MLP, WaveNet).';
   }
 
   /** Shows one diagnostics step (the histograms are replaced, the update:data chart grows). */

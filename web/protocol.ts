@@ -20,14 +20,16 @@ export interface RunConfig {
   smoothing: number;
   /** bigram: L2 regularization strength. */
   regularization: number;
-  /** mlp: characters of context. */
+  /** mlp, wavenet: characters of context. */
   blockSize: number;
-  /** mlp: embedding dimension per character. */
+  /** mlp, wavenet: embedding dimension per character. */
   embedDim: number;
-  /** mlp: width of each hidden layer. */
+  /** mlp: width of each hidden layer; wavenet: one width for every level, or one per level. */
   hidden: number[];
-  /** mlp: BatchNorm after the hidden pre-activation. */
+  /** mlp: BatchNorm after the hidden pre-activation (the WaveNet always has it). */
   batchNorm: boolean;
+  /** wavenet: consecutive positions fused per level (blockSize must be a power of it). */
+  flatten: number;
   /** mlp: initialization scheme of the Linear layers (optional: 'lecture' when absent). */
   init?: InitScheme;
   /** mlp: compute diagnostics every this many steps (optional: 0 or absent, never). */

@@ -101,7 +101,8 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
   const entry = modelKind(config.kind, 'demo');
   const settings: ModelSettings = {
     n: config.order, smoothing: config.smoothing, regularization: config.regularization, blockSize: config.blockSize,
-    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm, init: config.init ?? 'lecture',
+    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm, flatten: config.flatten,
+    init: config.init ?? 'lecture',
   };
   const backend = entry.training ? await createBackend('wasm') : undefined;
   const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train, allWords: words });

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { modelKind, type AnyModel } from '../models/registry.ts';
+import { MODEL_KINDS, MODEL_REGISTRY, modelKind, type AnyModel, type ModelKindEntry } from '../models/registry.ts';
 import { bigramHeatmapSvg } from '../plot/bigram-heatmap.ts';
 import { embeddingScatterSvg } from '../plot/embedding-scatter.ts';
 import { lossCurveSvg } from '../plot/loss-curve.ts';
@@ -27,15 +27,18 @@ const flags: FlagSpec[] = [
 
 export { bigramCountsOf } from '../models/registry.ts';
 
+/** The kinds trained by steps, which have a loss curve. */
+const TRAINED = MODEL_KINDS.filter((k) => (MODEL_REGISTRY[k] as ModelKindEntry).training !== undefined);
+
 /** The `plot` command. */
 export const plotCommand: Command = {
   name: 'plot',
   summary: 'SVG pictures of a saved model (loss curve, bigram heatmap, embeddings)',
   description:
     'Writes SVG files that open in any browser:\n' +
-    '  loss.svg       the training and dev loss against the step (models trained with steps: bigram, mlp)\n' +
+    `  loss.svg       the training and dev loss against the step (models trained with steps: ${TRAINED.join(', ')})\n` +
     '  bigram.svg     the V×V bigram grid with the pair and its count (ngram) or probability (bigram) in each cell\n' +
-    '  embedding.svg  the characters at their 2-D embedding (mlp; projected on 2 principal components if embed > 2)\n' +
+    '  embedding.svg  the characters at their 2-D embedding (mlp, wavenet; projected on 2 principal components if embed > 2)\n' +
     'or, from a run log (train --diagnostics-every N --log FILE), the diagnostics figures of lecture 3:\n' +
     '  activations.svg, gradients.svg, weights.svg  histograms per layer at one step\n' +
     '  updates.svg    log10 update:data of each weight over the steps, with the guide line at -3',

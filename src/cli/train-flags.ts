@@ -2,7 +2,7 @@
  * The flags of `makemore train`: the run's own (data, steps, optimizer, output, ...) plus every model kind's settings
  * from the registry, one flag per name, each allowed only for the kinds that use it.
  */
-import { MODEL_KINDS, MODEL_REGISTRY, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
+import { MODEL_KINDS, MODEL_REGISTRY, describeDecay, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
 import { OPTIMIZER_KINDS } from '../nn/optim.ts';
 import type { FlagSpec } from './args.ts';
 import { LR_DECAY_RULE } from '../lr-schedule.ts';
@@ -28,7 +28,11 @@ function optionFlag(option: ModelOption, kinds: readonly RegisteredKind[]): Flag
   const defaults = kinds.length === 1
     ? String(option.default)
     : perKind(kinds, (e) => String(e.options.find((o) => o.flag === option.flag)?.default));
-  const help = `${kinds.join(', ')}: ${option.help}`;
+  // kinds that explain the setting alike share one text; otherwise each kind says its own
+  const helps = kinds.map((k) => (MODEL_REGISTRY[k] as ModelKindEntry).options.find((o) => o.flag === option.flag)!.help);
+  const help = helps.every((h) => h === helps[0])
+    ? `${kinds.join(', ')}: ${option.help}`
+    : kinds.map((k, i) => `${k}: ${helps[i]}`).join('; ');
   switch (option.type) {
     case 'int': return { name: option.flag, type: 'int', min: option.min, arg: option.arg, help, defaultText: defaults };
     case 'number': return { name: option.flag, type: 'number', min: option.min, arg: option.arg, help, defaultText: defaults };
@@ -69,7 +73,7 @@ export const trainFlags: FlagSpec[] = [
   {
     name: 'lr-decay-at', type: 'int', min: 0, arg: 'STEP',
     help: `the learning-rate rule with N = STEP: ${LR_DECAY_RULE}`,
-    defaultText: perKind(trained, (e) => (e.training?.lrDecay === 'half' ? 'steps/2' : 'never')),
+    defaultText: perKind(trained, (e) => (e.training ? describeDecay(e.training) : undefined)),
   },
   {
     name: 'weight-decay', type: 'number', min: 0, arg: 'L',

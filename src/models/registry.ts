@@ -14,6 +14,7 @@ import { NeuralBigram } from './bigram.ts';
 import { MLP } from './mlp.ts';
 import type { LanguageModel, ModelState } from './model.ts';
 import { NGramModel } from './ngram.ts';
+import { WaveNet, waveNetLevels } from './wavenet.ts';
 
 /** A model setting, UI-neutral: the CLI turns it into a flag, the demo into a field. */
 export type ModelOption = {
@@ -45,8 +46,11 @@ export type ModelSettings = Record<string, number | number[] | boolean | string 
 export interface TrainingDefaults {
   steps: number;
   lr: number;
-  /** 'half': the learning rate drops to lr/10 at steps/2 (the lecture); 'never': constant. */
-  lrDecay: 'half' | 'never';
+  /**
+   * 'half': the learning rate drops to lr/10 at steps/2 (lecture parts 2–3); `{ fraction }`: at ⌊fraction·steps⌋
+   * (part 5: 0.75, 150k of 200k); 'never': constant.
+   */
+  lrDecay: 'half' | 'never' | { fraction: number };
   /** Minibatches of `batchSize` (false: the full batch every step). */
   minibatch: boolean;
   optimizer: OptimizerSpec;
@@ -76,7 +80,7 @@ export interface CreateContext {
 }
 
 /** Any model of the library. */
-export type AnyModel = NGramModel | NeuralBigram | MLP;
+export type AnyModel = NGramModel | NeuralBigram | MLP | WaveNet;
 
 /** One model kind. */
 export interface ModelKindEntry {
@@ -85,6 +89,11 @@ export interface ModelKindEntry {
   options: readonly ModelOption[];
   /** Trained by steps (absent: fit by counting, e.g. the n-gram model). */
   training?: TrainingDefaults;
+  /**
+   * Checks settings that constrain each other (each one alone is checked by its option's type): the problem, with the
+   * flags of the settings involved, or undefined.
+   */
+  validate?(settings: ModelSettings): { flags: string[]; message: string } | undefined;
   /**
    * A new model from its settings (defaults filled in) on a backend (ignored by counting models). `words` are the
    * training words (a counting model is fit on them); `allWords` every split's, e.g. to size a sequence model's rows
@@ -166,6 +175,43 @@ export const MODEL_REGISTRY = {
     },
     pictures: (m) => ({ embedding: { weights: (m as MLP).embedding(), dim: (m as MLP).config.embedDim } }),
   },
+  wavenet: {
+    summary: 'wavenet: embeddings fused hierarchically, [FlattenConsecutive → Linear → BatchNorm → tanh] per level (makemore part 5)',
+    options: [
+      { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 8, arg: 'N', help: 'characters of context' },
+      { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 24, arg: 'D', help: 'embedding dimension per character' },
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [128], arg: 'H[,H...]', help: 'one width for every level, or one per level' },
+      { key: 'flatten', flag: 'flatten', type: 'int', min: 2, default: 2, arg: 'N', help: 'consecutive positions fused per level; --block-size must be a power of it (equal: one flat level)' },
+    ],
+    training: {
+      steps: 200000, lr: 0.1, lrDecay: { fraction: 0.75 }, minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 },
+      diagnostics: true,
+    },
+    validate: (s) => {
+      const [T, n, hidden] = [s.blockSize as number, s.flatten as number, s.hidden as number[]];
+      let levels: number;
+      try {
+        levels = waveNetLevels(T, n);
+      } catch {
+        return { flags: ['block-size', 'flatten'], message: `block size ${T} is not a power of flatten ${n} (${n}, ${n ** 2}, ${n ** 3}, …)` };
+      }
+      if (hidden.length !== 1 && hidden.length !== levels) {
+        return { flags: ['hidden'], message: `expected one width or ${levels} (one per level: block size ${T}, flatten ${n}), got ${hidden.join(',')}` };
+      }
+      return undefined;
+    },
+    create: (vocab, s, c) => WaveNet.create({
+      vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
+      flatten: s.flatten as number, seed: c.seed, backend: c.backend,
+    }),
+    fromJSON: (state, o) => WaveNet.fromJSON(state, o),
+    describe: (m) => {
+      const { blockSize, embedDim, hidden, flatten } = (m as WaveNet).config;
+      const widths = hidden.every((h) => h === hidden[0]) ? String(hidden[0]) : hidden.join(',');
+      return `wavenet, block ${blockSize}, embed ${embedDim}, hidden ${widths}, flatten ${flatten} (${hidden.length} level${hidden.length === 1 ? '' : 's'}); ${(m as WaveNet).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as WaveNet).embedding(), dim: (m as WaveNet).config.embedDim } }),
+  },
 } satisfies Record<string, ModelKindEntry>;
 
 /** The name of a registered model kind. */
@@ -185,6 +231,21 @@ export function modelKind(kind: unknown, who = 'model'): ModelKindEntry {
     throw new Error(`${who}: unknown model kind ${JSON.stringify(kind)} (expected ${MODEL_KINDS.map((k) => `'${k}'`).join(', ')})`);
   }
   return MODEL_REGISTRY[kind];
+}
+
+/**
+ * The step index from which the learning rate is lr/10 under a kind's default schedule, or null for a constant rate.
+ */
+export function defaultDecayStep(training: TrainingDefaults, steps: number): number | null {
+  const d = training.lrDecay;
+  if (d === 'never') return null;
+  return Math.floor(steps * (d === 'half' ? 0.5 : d.fraction));
+}
+
+/** The default schedule in words, for help texts: 'steps/2', '0.75·steps' or 'never'. */
+export function describeDecay(training: TrainingDefaults): string {
+  const d = training.lrDecay;
+  return d === 'never' ? 'never' : d === 'half' ? 'steps/2' : `${d.fraction}·steps`;
 }
 
 /** The default settings of a kind (every option's default). */
