@@ -8,6 +8,7 @@ export { sgdMomentumUpdate, adamwUpdate } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
+export { sum, sumSquaredDeviations, countAbove, maxAbs, histogram, subtract } from './reduce';
 
 /** First free byte past the module's static data: the TypeScript arena starts here. */
 export function heapBase(): usize {

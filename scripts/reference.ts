@@ -2,23 +2,31 @@
  * The reference figures of makemore, reproduced on names.txt (32,033 names; read from ../shared/data/names.txt
  * relative to the repository, never copied into it):
  *
- *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
+ *   npm run reference                                   # everything (the 200k-step MLP and WaveNet runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *   npm run reference -- --only wavenet                 # part 5's performance log: four models, 200k steps each
+ *   npm run reference -- --only wavenet --wavenet tree76k --steps 50000
+ *   npm run reference -- --only part3                   # lecture 3's loss log: five more 200k-step runs
  *
- * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement), --steps <n> (MLP and deep MLP steps,
- * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * Options: --only <parts> (counts, bigram, mlp, deep, wavenet, determinism, agreement, and part3, which runs only
+ * when named), --steps <n> (MLP, deep MLP, WaveNet and part3 steps, default 200000), --wavenet <rows> (flat3, flat8,
+ * tree22k, tree76k: the rows of the log to run,
+ * default all), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runWaveNetRow, waveNetTable, WAVENET_ROWS, type WaveNetResult } from './reference-wavenet.ts';
 import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'wavenet', 'determinism', 'agreement', 'part3'] as const;
+/** What runs without --only: part3 (five more long runs) only when asked for. */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'part3');
 type Part = (typeof PARTS)[number];
 
 /** The reference corpus's default place: beside the repository, never inside it. */
@@ -30,7 +38,7 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-let values: { only?: string; steps?: string; backend?: string; data?: string; seed?: string };
+let values: { only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string };
 try {
   ({ values } = parseArgs({
     options: {
@@ -39,12 +47,13 @@ try {
       backend: { type: 'string', default: 'wasm' },
       data: { type: 'string', default: DEFAULT_DATA },
       seed: { type: 'string', default: '42' },
+      wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
     },
   }));
 } catch (error) {
-  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed)`);
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet)`);
 }
-const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
   if (!(PARTS as readonly string[]).includes(p)) usage(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
@@ -62,6 +71,11 @@ if (!existsSync(values.data!)) {
       : `--data: file '${values.data}' does not exist`,
   );
 }
+const waveNetRows = values.wavenet!.split(',').map((s) => s.trim()).filter(Boolean).map((name) => {
+  const row = WAVENET_ROWS.find((r) => r.name === name);
+  if (!row) usage(`--wavenet: unknown row '${name}' (expected ${WAVENET_ROWS.map((r) => r.name).join(', ')})`);
+  return row;
+});
 
 const words = readWords(readFileSync(values.data!, 'utf8'));
 const vocab = Vocabulary.fromWords(words);
@@ -171,6 +185,25 @@ if (only.includes('deep')) {
       (oneLayerDev === undefined ? ' (run with mlp to compare)' : ` (1-layer dev ${oneLayerDev.toFixed(4)}; want ≤ +0.02)`));
 }
 
+if (only.includes('wavenet')) {
+  const results: WaveNetResult[] = [];
+  for (const row of waveNetRows) {
+    const r = await runWaveNetRow(row, { vocab, splits, steps, seed, backend });
+    results.push(r);
+    // the acceptance bar is for the 76K model at the lecture's 200k steps; the other rows are reported
+    const target = row.name === 'tree76k' && steps >= 200000;
+    const mean = (r.dev + r.test) / 2;
+    const pass = Number.isFinite(mean) && (!target || mean <= 2.0);
+    report('wavenet', {
+      row: row.name, parameters: r.parameters, steps, backend, train: round(r.train), dev: round(r.dev), test: round(r.test),
+      lectureTrain: row.lecture.train, lectureVal: row.lecture.val, seconds: round(r.seconds, 1),
+      stepsPerSecond: Math.round(r.stepsPerSecond), samples: r.samples,
+    }, pass, `${row.what}: train ${r.train.toFixed(4)} dev ${r.dev.toFixed(4)} test ${r.test.toFixed(4)} in ${r.seconds.toFixed(0)} s` +
+      ` (lecture ${row.lecture.train}/${row.lecture.val})` + (target ? `; want mean(dev, test) ≤ 2.00, got ${mean.toFixed(4)}` : ''));
+  }
+  console.log(waveNetTable(results));
+}
+
 if (only.includes('determinism')) {
   const run = async (): Promise<Float32Array> => {
     const model = await MLP.create({ vocab, seed, backend: 'wasm' });
@@ -204,6 +237,14 @@ if (only.includes('agreement')) {
   const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
   report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
     `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+if (only.includes('part3')) {
+  const { runPart3 } = await import('./reference-part3.ts'); // loaded only when asked for
+  await runPart3({
+    vocab, splits, steps, seed, backend,
+    report: (figures, pass, line) => report('part3', figures, pass, line),
+  });
 }
 
 console.log(`# ${words.length} words from ${values.data}; backend ${backend}; seed ${seed}`);

@@ -250,6 +250,8 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
         return [[`${B}x${T}x${D}`, { B, T, D }]];
       case 'n':
         return kernel.startsWith('tanh') ? [[`${B}x${H}`, { n: B * H }]] : [[`${P}`, { n: P }]];
+      case 'nN': // a histogram of one activation batch into the diagnostics' 50 bins
+        return [[`${B}x${H}:50`, { n: B * H, N: 50 }]];
       default:
         throw new Error(`bench:kernels: no shapes for a kernel taking sizes ${dims} (${kernel}): add them here`);
     }

@@ -50,6 +50,11 @@ export interface LoopSettings {
   vocabSize: number;
   /** Prints samples at a step (the quarters of the run). */
   onSamples(step: number): void;
+  /**
+   * Every progress report, its trainLoss the mean since the previous evaluation step (what a run log records at
+   * evaluation steps, however often the display is updated).
+   */
+  onReport?(p: TrainProgress): void;
 }
 
 /** The largest divisor of `n` that is at most `cap`. */
@@ -77,9 +82,18 @@ export async function trainLoop(model: LanguageModel & Trainable, s: LoopSetting
   let best: BestDev | undefined;
   let exploded: LoopOutcome['divergedAt'];
   let pointSum = 0, pointSteps = 0, lastStep = start;
+  let evalSum = 0, evalSteps = 0;
+  const evalEvery = s.options.evalEvery ?? Math.max(1, Math.round(s.options.steps / 10));
   const started = performance.now();
   const onProgress = (p: TrainProgress): void => {
     const trainNll = curveLoss(model, p); // the neural bigram's NLL, without its λ·mean(W²) term
+    evalSum += p.trainLoss * (p.step - lastStep);
+    evalSteps += p.step - lastStep;
+    s.onReport?.({ ...p, trainLoss: evalSum / evalSteps });
+    if (p.step % evalEvery === 0 || p.step === total) {
+      evalSum = 0;
+      evalSteps = 0;
+    }
     pointSum += trainNll * (p.step - lastStep);
     pointSteps += p.step - lastStep;
     lastStep = p.step;

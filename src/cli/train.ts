@@ -24,6 +24,7 @@ import { checkOutputFile } from './out-path.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber, type Reporter } from './progress.ts';
 import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
 import { snapshotJSON, type NetModel } from './snapshot.ts';
+import { diagnosticsTable, RunLog } from './train-diagnostics.ts';
 import { ONLY_FOR, trainFlags } from './train-flags.ts';
 import { checkRunLimits } from './train-limits.ts';
 import { divisorAtMost, trainLoop, type LoopOutcome } from './train-loop.ts';
@@ -41,7 +42,8 @@ const MAX_PROGRESS_EVERY = { minibatch: 100, fullBatch: 1 } as const;
 function validate(parsed: ParsedFlags, kind: RegisteredKind): [number, number, number] {
   for (const [name, kinds] of Object.entries(ONLY_FOR)) {
     if (parsed.has(name) && !kinds.includes(kind)) {
-      throw new UsageError(`--${name}: applies to --model ${kinds.join(' or ')}, not to --model ${kind}`, 'train');
+      const list = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : kinds[0];
+      throw new UsageError(`--${name}: applies to --model ${list}, not to --model ${kind}`, 'train');
     }
   }
   const split = flag<number[]>(parsed, 'split', [0.8, 0.1, 0.1]);
@@ -132,7 +134,10 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
       optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
     });
-    const run = await runSteps(model, entry, plan, resumed, { seed, splits, vocabSize: vocab.size, reporter, context });
+    const run = await runSteps(model, entry, plan, resumed, {
+      seed, splits, vocabSize: vocab.size, reporter, context,
+      diagnosticsEvery: flag<number>(parsed, 'diagnostics-every', 0), logPath: flag<string>(parsed, 'log'),
+    });
     training = {
       steps: run.step,
       seconds: (resumed?.file.training.seconds ?? 0) + run.seconds,
@@ -223,29 +228,46 @@ async function runSteps(
   entry: ModelKindEntry,
   plan: TrainingPlan,
   resumed: ResumedRun | null,
-  io: { seed: number; splits: ReturnType<typeof splitWords>; vocabSize: number; reporter: Reporter; context: CliContext },
+  io: {
+    seed: number; splits: ReturnType<typeof splitWords>; vocabSize: number; reporter: Reporter; context: CliContext;
+    diagnosticsEvery: number; logPath: string | undefined;
+  },
 ): Promise<LoopOutcome> {
   const { reporter, splits, seed } = io;
   const start = resumed?.step ?? 0;
   const { lr, lrDecayAt } = plan;
   const historyEvery = progressInterval(plan.steps, plan.evalEvery);
   const cap = entry.training?.minibatch ? MAX_PROGRESS_EVERY.minibatch : MAX_PROGRESS_EVERY.fullBatch;
-  const run = await trainLoop(model as unknown as LanguageModel & Trainable, {
-    options: {
-      data: { train: splits.train, dev: splits.dev.length > 0 ? splits.dev : undefined },
-      steps: plan.steps,
-      batchSize: plan.batchSize,
-      lr: lrDecayAt === null ? lr : stepDecay(lr, lrDecayAt), // the rule the demo states too (src/lr-schedule.ts)
-      optimizer: plan.optimizer,
-      evalEvery: plan.evalEvery,
-    },
-    start,
-    rng: resumed ? Rng.fromState(resumed.batchRng) : new Rng(seed),
-    historyEvery,
-    progressEvery: divisorAtMost(historyEvery, cap),
-    vocabSize: io.vocabSize,
-    onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: (seed + step) % 2 ** 32 }), splits),
-  }, reporter, io.context);
+  const log = io.logPath === undefined ? null : new RunLog(io.logPath, plan.evalEvery, start + plan.steps);
+  let run: LoopOutcome;
+  try {
+    run = await trainLoop(model as unknown as LanguageModel & Trainable, {
+      options: {
+        data: { train: splits.train, dev: splits.dev.length > 0 ? splits.dev : undefined },
+        steps: plan.steps,
+        batchSize: plan.batchSize,
+        lr: lrDecayAt === null ? lr : stepDecay(lr, lrDecayAt), // the rule the demo states too (src/lr-schedule.ts)
+        optimizer: plan.optimizer,
+        evalEvery: plan.evalEvery,
+        diagnosticsEvery: io.diagnosticsEvery,
+        onDiagnostics: (r) => {
+          log?.diagnostics(r);
+          reporter.event({ event: 'diagnostics', step: r.step, lr: r.lr, loss: r.loss, diagnostics: r.diagnostics });
+          reporter.line(`diagnostics at step ${r.step} (lr ${r.lr}, batch loss ${formatLoss(r.loss)}):`);
+          for (const l of diagnosticsTable(r.diagnostics)) reporter.line(`  ${l}`);
+        },
+      },
+      start,
+      rng: resumed ? Rng.fromState(resumed.batchRng) : new Rng(seed),
+      historyEvery,
+      progressEvery: divisorAtMost(historyEvery, cap),
+      vocabSize: io.vocabSize,
+      onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: (seed + step) % 2 ** 32 }), splits),
+      onReport: (p) => log?.progress(p),
+    }, reporter, io.context);
+  } finally {
+    log?.close();
+  }
   const verb = run.status === 'done' ? 'trained' : 'stopped after';
   reporter.line(`${verb} ${run.step} steps in ${formatDuration(run.seconds)} (${(run.steps / Math.max(1e-9, run.seconds)).toFixed(0)} steps/s)`);
   return run;
@@ -269,6 +291,7 @@ export const trainCommand: Command = {
     '  makemore train --resume model.json --steps 20000 --out model.json\n' +
     '  makemore train --data names.txt --model ngram --n 3 --split 1,0,0\n' +
     '  makemore train --model bigram --steps 100 --lr 50 --out bigram.json\n' +
-    '  makemore train --optimizer adamw --lr 0.001 --steps 20000',
+    '  makemore train --optimizer adamw --lr 0.001 --steps 20000\n' +
+    '  makemore train --init naive --no-batchnorm --steps 2000 --diagnostics-every 500 --log run.jsonl',
   run: runTrain,
 };
