@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModelFile, encodeModelFile } from '../src/io/model-file.ts';
 import type { ModelState } from '../src/models/model.ts';
-import { base64ToBytes, bytesToBase64, decodeTensor, encodeTensor, isBase64 } from '../src/models/tensor-codec.ts';
+import { base64ToBytes, bytesToBase64, decodeTensor, encodeTensor } from '../src/models/tensor-codec.ts';
 
 function pseudoRandomBytes(n: number, seed: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -24,7 +24,6 @@ describe('base64 fast paths', () => {
       const reference = Buffer.from(bytes).toString('base64');
       expect(bytesToBase64(bytes)).toBe(reference);
       expect(Array.from(base64ToBytes(reference))).toEqual(Array.from(bytes));
-      expect(isBase64(reference)).toBe(true);
     }
     const big = pseudoRandomBytes(3 * (1 << 18) * 2 + 5, 7); // two encoder slices and a padded tail
     const reference = Buffer.from(big).toString('base64');
@@ -37,7 +36,6 @@ describe('base64 fast paths', () => {
     for (const bad of ['*', '-', '_', 'é', '\u0000', ' ', '😀']) {
       for (const at of [0, 1, 2, 3, 1000, good.length - 1]) {
         const text = good.slice(0, at) + bad + good.slice(at + 1);
-        expect(isBase64(text), `${JSON.stringify(bad)} at ${at}`).toBe(false);
         expect(() => base64ToBytes(text, 'w'), `${JSON.stringify(bad)} at ${at}`).toThrow(/'w'.*(invalid base64 character|impossible length)/);
       }
     }

@@ -3,9 +3,6 @@
  * offending word, with invisible and control characters written as escapes, never hundreds of raw bytes.
  */
 
-/** Characters that must not be printed raw in a message: C0 and C1 controls, DEL, and the Unicode line separators. */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
-
 /** Control characters that cannot be part of a word: C0 and C1 controls and DEL (tab, CR and LF included). */
 export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -16,15 +13,14 @@ export function codePoint(ch: string): string {
 
 /**
  * The text in double quotes, cut to `max` characters (code points) with "…" and the full length after it, and every
- * unprintable character as a `\uXXXX` escape: `"ab\u0000c…" (250 characters)`.
+ * unprintable character as a `\uXXXX` escape: `"ab\u0000c…" (250 characters)`. (JSON.stringify escapes quotes and
+ * C0 controls; DEL, C1 controls, the line separators and the BOM are escaped here.)
  */
 export function excerpt(text: string, max = 40): string {
   const chars = [...text];
-  let out = '';
-  for (const ch of chars.slice(0, max)) {
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (UNPRINTABLE.test(ch)) out += `\\u${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return chars.length > max ? `"${out}…" (${chars.length} characters)` : `"${out}"`;
+  const quoted = JSON.stringify(chars.slice(0, max).join('')).replace(
+    /[\u007f-\u009f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return chars.length > max ? `${quoted.slice(0, -1)}…" (${chars.length} characters)` : quoted;
 }

@@ -1,28 +1,20 @@
 /**
  * CRC-32 (IEEE 802.3, the zlib/PNG polynomial), in plain TypeScript so model files can be checked in the browser as
  * well as in Node without an async digest API. It detects corruption (bit flips, edits, truncation), not tampering.
- * Slice-by-8 tables: eight bytes per step, several times the speed of the byte-at-a-time loop, the same result.
  */
 
-let tables: Uint32Array[] | undefined;
+let table: Uint32Array | undefined;
 
-function crcTables(): Uint32Array[] {
-  if (tables === undefined) {
-    const t0 = new Uint32Array(256);
+function crcTable(): Uint32Array {
+  if (table === undefined) {
+    table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      t0[n] = c >>> 0;
-    }
-    tables = [t0];
-    for (let k = 1; k < 8; k++) {
-      const prev = tables[k - 1]!;
-      const t = new Uint32Array(256);
-      for (let n = 0; n < 256; n++) t[n] = (prev[n]! >>> 8) ^ t0[prev[n]! & 0xff]!;
-      tables.push(t);
+      table[n] = c >>> 0;
     }
   }
-  return tables;
+  return table;
 }
 
 /** The running state of a CRC-32 before any byte. */
@@ -50,19 +42,11 @@ export function crc32Update(state: number, bytes: Uint8Array): number {
   return crc32UpdateJs(state, bytes);
 }
 
-/** {@link crc32Update} in plain TypeScript, slice-by-8. */
+/** {@link crc32Update} in plain TypeScript, a byte at a time (the browser's path; Node uses zlib's). */
 export function crc32UpdateJs(state: number, bytes: Uint8Array): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables() as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
+  const t = crcTable();
   let crc = state >>> 0;
-  const n = bytes.length;
-  let i = 0;
-  for (const end = n & ~7; i < end; i += 8) {
-    const a = (crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24))) >>> 0;
-    crc =
-      t7[a & 0xff]! ^ t6[(a >>> 8) & 0xff]! ^ t5[(a >>> 16) & 0xff]! ^ t4[a >>> 24]! ^
-      t3[bytes[i + 4]!]! ^ t2[bytes[i + 5]!]! ^ t1[bytes[i + 6]!]! ^ t0[bytes[i + 7]!]!;
-  }
-  for (; i < n; i++) crc = t0[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return crc >>> 0;
 }
 

@@ -4,7 +4,6 @@
  */
 import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
-import { checkModelFloats } from '../io/model-size.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { rejectModelFile } from './state-guard.ts';
@@ -20,6 +19,9 @@ export interface NGramOptions {
   vocab?: Vocabulary;
 }
 
+
+/** The most counts a table may have: the values whose base64 fits the model-file limit (io/model-size.ts). */
+const MAX_COUNTS = 50_331_648;
 
 /**
  * An n-gram character model: counts of every (n−1 characters of context, next character) event, with contexts padded
@@ -63,7 +65,12 @@ export class NGramModel implements LanguageModel {
     const V = vocab.size;
     const size = V ** n;
     // V^n grows fast with a Unicode vocabulary: refuse a table that could not be saved before counting into it
-    checkModelFloats(size, `NGramModel.fit: an ngram model with n = ${n} over ${V} characters (${V}^${n} counts)`);
+    if (size > MAX_COUNTS) {
+      throw new Error(
+        `NGramModel.fit: n = ${n} over ${V} characters (${V}^${n} counts) holds ${size.toLocaleString('en-US')} values: ` +
+          `more than the ${MAX_COUNTS.toLocaleString('en-US')} a model file of at most 256 MiB holds`,
+      );
+    }
     const table = new Float64Array(size);
     const ctxSize = size / V;
     for (const word of words) {

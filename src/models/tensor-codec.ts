@@ -13,9 +13,6 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 /** Two base64 digits (12 bits) as the two ASCII bytes of one little-endian uint16: half the table lookups. */
 const PAIRS = new Uint16Array(4096);
 for (let v = 0; v < 4096; v++) PAIRS[v] = ENCODE[v >> 6]! | (ENCODE[v & 63]! << 8);
-/** The 12-bit value of two base64 digits read as one little-endian uint16 of ASCII bytes; 0xffff if either is not a digit. */
-const PAIR_VALUES = new Uint16Array(65536).fill(0xffff);
-for (let a = 0; a < 64; a++) for (let b = 0; b < 64; b++) PAIR_VALUES[ENCODE[a]! | (ENCODE[b]! << 8)] = (a << 6) | b;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** Encode and decode in slices of this many bytes (a multiple of 3): bounded temporaries, no giant intermediate arrays. */
 const SLICE = 3 * (1 << 18);
@@ -77,23 +74,14 @@ export function bytesToBase64(bytes: Uint8Array): string {
     const end = Math.min(bytes.length, start + SLICE);
     const whole = start + Math.floor((end - start) / 3) * 3;
     let o = 0;
-    if (LITTLE_ENDIAN) {
-      for (let i = start; i < whole; i += 3) {
-        const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-        out16[o >> 1] = PAIRS[v >> 12]!;
-        out16[(o >> 1) + 1] = PAIRS[v & 4095]!;
-        o += 4;
-      }
-    } else {
-      for (let i = start; i < whole; i += 3) {
-        const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-        out[o] = ENCODE[v >> 18]!;
-        out[o + 1] = ENCODE[(v >> 12) & 63]!;
-        out[o + 2] = ENCODE[(v >> 6) & 63]!;
-        out[o + 3] = ENCODE[v & 63]!;
-        o += 4;
-      }
+    // PAIRS packs two digits as a little-endian uint16; on a big-endian host swap them back
+    for (let i = start; i < whole; i += 3) {
+      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+      out16[o >> 1] = PAIRS[v >> 12]!;
+      out16[(o >> 1) + 1] = PAIRS[v & 4095]!;
+      o += 4;
     }
+    if (!LITTLE_ENDIAN) for (let k = 0; k < o; k += 2) [out[k], out[k + 1]] = [out[k + 1]!, out[k]!];
     if (whole < end) { // the last 1 or 2 bytes, with '=' padding
       const b0 = bytes[whole]!;
       const b1 = whole + 1 < end ? bytes[whole + 1]! : 0;
@@ -120,21 +108,7 @@ export function base64ToBytes(text: string, name = 'base64'): Uint8Array {
     const ascii = encoder.encode(s.slice(start, start + chars));
     if (ascii.length !== Math.min(chars, s.length - start)) throw invalidCharacter(s, name);
     const whole = ascii.length & ~3;
-    let i = 0;
-    if (LITTLE_ENDIAN && (ascii.byteOffset & 1) === 0) {
-      const ascii16 = new Uint16Array(ascii.buffer, ascii.byteOffset, whole >> 1);
-      for (let k = 0; k < ascii16.length; k += 2) {
-        const hi = PAIR_VALUES[ascii16[k]!]!, lo = PAIR_VALUES[ascii16[k + 1]!]!;
-        if ((hi | lo) === 0xffff) throw invalidCharacter(s, name);
-        const v = (hi << 12) | lo;
-        out[o] = v >> 16;
-        out[o + 1] = (v >> 8) & 255;
-        out[o + 2] = v & 255;
-        o += 3;
-      }
-      i = whole;
-    }
-    for (; i < whole; i += 4) {
+    for (let i = 0; i < whole; i += 4) {
       const a = DECODE[ascii[i]!]!, b = DECODE[ascii[i + 1]!]!, c = DECODE[ascii[i + 2]!]!, d = DECODE[ascii[i + 3]!]!;
       if ((a | b | c | d) === 255) throw invalidCharacter(s, name);
       const v = (a << 18) | (b << 12) | (c << 6) | d;
@@ -161,16 +135,3 @@ function invalidCharacter(s: string, name: string): Error {
   return new Error(`model state: tensor '${name}': invalid base64 character ${JSON.stringify(s[i])} at ${i}`);
 }
 
-/** Whether the text is standard base64: digits, then at most two '=' of padding. */
-export function isBase64(text: string): boolean {
-  const s = text.endsWith('==') ? text.slice(0, -2) : text.endsWith('=') ? text.slice(0, -1) : text;
-  const chunk = 1 << 20;
-  const buffer = new Uint8Array(chunk * 3);
-  const encoder = new TextEncoder();
-  for (let pos = 0; pos < s.length; pos += chunk) {
-    const { written } = encoder.encodeInto(s.slice(pos, pos + chunk), buffer);
-    if (written !== Math.min(chunk, s.length - pos)) return false; // a non-ASCII character
-    for (let i = 0; i < written; i++) if (DECODE[buffer[i]!] === 255) return false;
-  }
-  return true;
-}

@@ -179,10 +179,12 @@ describe('bundle in a bare page', () => {
   }, 90_000);
 
   // 40 KB until issue 12: the bundle was 41.3 KB then (the WaveNet and issue 10 had taken it over), and issue 12's
-  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget is 45 KB
-  it('stays under 45 KB gzipped, wasm included', () => {
+  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget was 45 KB; issue 11's
+  // memory-speed model-file path (base64 through byte buffers, the checksum fed piece by piece), seed, finiteness and
+  // dispose checks and escaped excerpts add ~1.6 KB (46.1 KB): the budget is 47 KB
+  it('stays under 47 KB gzipped, wasm included', () => {
     const bundle = readFileSync(join(fx.dist, 'makemore.js'));
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(45 * 1024);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(47 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
   });
