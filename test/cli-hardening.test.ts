@@ -13,7 +13,7 @@ import { PlainReporter, JsonReporter, type ProgressInfo } from '../src/cli/progr
 import { defaultNames } from '../src/data/default-names.ts';
 import { splitWords } from '../src/data/words.ts';
 import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
-import { modelFromJSON } from '../src/models/load.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 import { BACKEND, runInProcess, runSubprocess, startCli, type Run } from './helpers/cli-run.ts';
 
 const words = defaultNames().filter((_, i) => i % 20 === 0);
