@@ -8,6 +8,11 @@ export { sgdMomentumUpdate, adamwUpdate } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
+// recurrent (issue 14)
+export {
+  sigmoidForward, sigmoidBackward, transposeBT, gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward,
+  lstmCellForward, lstmCellBackward,
+} from './recurrent';
 
 /** First free byte past the module's static data: the TypeScript arena starts here. */
 export function heapBase(): usize {

@@ -4,6 +4,7 @@ import { KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
+import { addRecurrentCases } from './helpers/recurrent-cases.ts';
 import { type KernelName, SIGNATURES, type Sizes, validArgs } from './helpers/signatures.ts';
 
 /**
@@ -152,6 +153,7 @@ function cases(): Case[] {
     });
     add('sumSquares', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquares(putF32(be, rng.floats(n)), n))]);
   }
+  addRecurrentCases(add); // recurrent (issue 14)
   return out;
 }
 

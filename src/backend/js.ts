@@ -1,5 +1,6 @@
 import type { Arena } from './arena.ts';
 import { createJsOptimizers } from './js-optim.ts';
+import { createJsRecurrent } from './js-recurrent.ts';
 import type { Kernels, Ptr } from './kernels.ts';
 
 /**
@@ -325,5 +326,6 @@ export function createJsKernels(arena: Arena): Kernels {
     softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy,
     batchNormTrain, batchNormEval, batchNormBackward, embeddingGather, embeddingScatterAdd,
     ...createJsOptimizers(arena), addInto, copy, zero, sumSquares,
+    ...createJsRecurrent(arena), // recurrent (issue 14)
   };
 }
