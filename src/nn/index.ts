@@ -12,3 +12,8 @@ export { FlattenConsecutive } from './flatten.ts';
 export { normalInit, fanInInit, constantInit, zeros, ones } from './init.ts';
 export { sgd, adamw, makeOptimizer, OPTIMIZER_KINDS, type Optimizer, type OptimizerSpec, type OptimizerKind, type SgdOptions, type AdamWOptions } from './optim.ts';
 export { Net, type NetOptions, type Workspace, type OptimizerState } from './net.ts';
+// recurrent (issue 14)
+export { RecurrentCell, uniformInit, type CellSpace, type Stepper } from './recurrent-cell.ts';
+export { RNNCell } from './rnn.ts';
+export { GRUCell } from './gru.ts';
+export { LSTMCell, LSTM_FORGET_BIAS } from './lstm.ts';
