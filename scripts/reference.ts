@@ -5,26 +5,28 @@
  *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *   npm run reference -- --only rnn,gru,lstm            # makemore.py's recurrent models, 20,000 AdamW steps each
  *
- * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement), --steps <n> (MLP and deep MLP steps,
- * default 200000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, rnn, gru, lstm), --steps <n> (MLP and
+ * deep MLP steps, default 200000), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
-  buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
-  type BackendName, type MLPOptions, type WordSplits,
+  buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng, RecurrentLM, sequenceLength,
+  type BackendName, type MLPOptions, type RecurrentKind, type WordSplits,
 } from '../src/index.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'rnn', 'gru', 'lstm'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     steps: { type: 'string', default: '200000' },
+    'recurrent-steps': { type: 'string', default: '20000' },
     backend: { type: 'string', default: 'wasm' },
     data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
     seed: { type: 'string', default: '42' },
@@ -36,6 +38,8 @@ for (const p of only) {
 }
 const steps = Number(values.steps);
 if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be an integer >= 2, got ${values.steps}`);
+const recurrentSteps = Number(values['recurrent-steps']);
+if (!Number.isInteger(recurrentSteps) || recurrentSteps < 1) throw new Error(`--recurrent-steps must be an integer >= 1, got ${values['recurrent-steps']}`);
 const backend = values.backend as BackendName;
 if (backend !== 'wasm' && backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
@@ -181,6 +185,40 @@ if (only.includes('agreement')) {
   const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
   report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
     `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+// makemore.py's recurrent models at its defaults (issue 14). PyTorch reaches a test loss of 2.049 (RNN, 11,803
+// parameters) and 1.994 (GRU, 28,315) in 20,000 steps; ours is judged on the mean of dev and test of our split.
+const RECURRENT_TARGETS: Record<RecurrentKind, { mean: number; parameters?: number; torch?: number }> = {
+  rnn: { mean: 2.07, parameters: 11803, torch: 2.049 },
+  gru: { mean: 2.02, parameters: 28315, torch: 1.994 },
+  lstm: { mean: 2.02 },
+};
+for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+  if (!only.includes(cell)) continue;
+  const model = await RecurrentLM.create({ cell, vocab, blockSize: sequenceLength(words), embedDim: 64, hidden: 64, seed, backend });
+  const start = performance.now();
+  await train(model, {
+    data: { train: splits.train }, steps: recurrentSteps, batchSize: 32, seed, lr: 5e-4,
+    optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 },
+    progressEvery: Math.max(1, Math.round(recurrentSteps / 20)),
+    onProgress: (p) => process.stderr.write(`  ${cell} step ${p.step}/${p.steps} loss ${p.trainLoss.toFixed(4)} (${Math.round(p.stepsPerSecond)} steps/s)\n`),
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const losses = { train: model.nll(splits.train), dev: model.nll(splits.dev), test: model.nll(splits.test) };
+  const mean = (losses.dev + losses.test) / 2;
+  const want = RECURRENT_TARGETS[cell];
+  const full = recurrentSteps >= 20000;
+  const countOk = want.parameters === undefined || model.parameterCount === want.parameters;
+  report(cell, {
+    parameters: model.parameterCount, steps: recurrentSteps, backend, train: round(losses.train), dev: round(losses.dev),
+    test: round(losses.test), mean: round(mean), torchTest: want.torch ?? null, seconds: round(seconds, 1),
+    stepsPerSecond: Math.round(recurrentSteps / seconds), samples: model.sample({ count: 8, seed }),
+  }, countOk && (!full || mean <= want.mean),
+  `${model.parameterCount} parameters${want.parameters ? ` (makemore.py ${want.parameters})` : ''}; mean of dev and test ` +
+    `${mean.toFixed(4)}${full ? ` (want ≤ ${want.mean}${want.torch ? `; PyTorch test ${want.torch}` : ''})` : ' (shortened run: the bound is checked at 20,000 steps)'} ` +
+    `in ${seconds.toFixed(0)} s`);
+  model.dispose();
 }
 
 console.log(`# ${words.length} words from ${values.data}; backend ${backend}; seed ${seed}`);

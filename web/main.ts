@@ -23,7 +23,12 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
   bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
+  // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
+  rnn: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
+  gru: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
+  lstm: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
 };
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
 export interface DemoState {
@@ -231,8 +236,8 @@ function readConfig(): RunConfig {
     smoothing: num('smoothing', false, 0),
     regularization: num('regularization', false, 0),
     blockSize: num('blockSize', true, 1, 16),
-    embedDim: num('embedDim', true, 1, 128),
-    hidden: readHidden(),
+    embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
+    hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
     batchNorm: $<HTMLInputElement>('batchNorm').checked,
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
@@ -341,6 +346,7 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('lr').value = String(d.lr);
   $<HTMLInputElement>('decayStep').value = String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
+  if (RECURRENT.includes(kind) || kind === 'mlp') $<HTMLInputElement>('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));

@@ -121,7 +121,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
       optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
     });
-    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context });
+    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context, topK: topKOf(parsed) });
     interrupted = run.stopped;
     best = run.best;
     training = {
@@ -157,7 +157,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
   reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
   const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
-  if (finalSamples > 0) printSamples(reporter, null, model.sample({ count: finalSamples, seed }), splits);
+  if (finalSamples > 0) printSamples(reporter, null, model.sample({ count: finalSamples, seed, topK: topKOf(parsed) }), splits);
   if (out !== undefined) {
     saveModelFile(out, model.toJSON(), training);
     reporter.line(`wrote ${out}`);
@@ -192,7 +192,7 @@ async function runSteps(
   model: AnyModel,
   plan: TrainingPlan,
   resumed: ResumedRun | null,
-  io: { seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext },
+  io: { seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext; topK?: number },
 ): Promise<StepsRun> {
   const { reporter, splits, seed } = io;
   const start = resumed?.step ?? 0;
@@ -234,7 +234,7 @@ async function runSteps(
         }
         if (sampleAt.length > 0 && p.step >= sampleAt[0]!) {
           while (sampleAt.length > 0 && p.step >= sampleAt[0]!) sampleAt.shift();
-          printSamples(reporter, p.step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: seed + p.step }), splits);
+          printSamples(reporter, p.step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: seed + p.step, topK: io.topK }), splits);
         }
       },
     });
@@ -270,3 +270,8 @@ export const trainCommand: Command = {
     '  makemore train --optimizer adamw --lr 0.001 --steps 20000',
   run: runTrain,
 };
+
+/** --top-k for the samples a run prints (undefined: every character). */
+function topKOf(parsed: ParsedFlags): number | undefined {
+  return parsed.has('top-k') ? flag<number>(parsed, 'top-k', 0) : undefined;
+}

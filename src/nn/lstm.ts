@@ -70,6 +70,10 @@ export class LSTMCell extends RecurrentCell<LstmSpace> {
     k.addBias(s.c, this.tensor('startCell').ptr, B, this.hidden);
   }
 
+  protected override carried(s: LstmSpace): Ptr[] {
+    return [s.h, s.c];
+  }
+
   protected override carry(k: Kernels, s: LstmSpace, B: number): void {
     super.carry(k, s, B);
     k.copy(s.c, s.c + B * this.hidden * 4, B * this.hidden);

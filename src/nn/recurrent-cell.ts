@@ -42,6 +42,8 @@ export interface CellSpace {
 export interface Stepper {
   /** [B×E]: the embedded characters of this position. */
   readonly input: Ptr;
+  /** The state carried from one position to the next, [B×H] each (h; and c for the LSTM): rows may be moved. */
+  readonly state: readonly Ptr[];
   /** Puts the learned start state in for B rows. */
   reset(k: Kernels, B: number): void;
   /** Runs one position; returns where the B new hidden states [B×H] are. */
@@ -98,6 +100,7 @@ export abstract class RecurrentCell<S extends CellSpace = CellSpace> extends Lay
     const s = this.space(alloc, B, 1, false);
     return {
       input: s.xT,
+      state: this.carried(s),
       reset: (k, b) => this.start(k, s, b),
       step: (k, b) => {
         this.project(k, s, b, 1);
@@ -125,6 +128,11 @@ export abstract class RecurrentCell<S extends CellSpace = CellSpace> extends Lay
   protected start(k: Kernels, s: S, B: number): void {
     k.zero(s.h, B * this.hidden);
     k.addBias(s.h, this.tensor('start').ptr, B, this.hidden);
+  }
+
+  /** Where the state carried between positions lives (slot 0 of each): h, and c for the LSTM. */
+  protected carried(s: S): Ptr[] {
+    return [s.h];
   }
 
   /** After a stepper's step: the new state (slot 1) becomes slot 0 for the next position. */
