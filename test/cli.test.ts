@@ -217,11 +217,11 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     [['train', '--steps', 'many'], /--steps: expected an integer >= 1, got 'many'/],
     [['train', '--steps', '0'], /--steps: expected an integer >= 1, got '0'/],
     [['train', '--lr', '-1'], /--lr: expected a number > 0, got '-1'/],
-    [['train', '--model', 'rnn'], /--model: expected one of ngram, bigram, mlp, got 'rnn'/],
+    [['train', '--model', 'cnn'], /--model: expected one of ngram, bigram, mlp, rnn, gru, lstm\b.*got 'cnn'/],
     [['train', '--backend', 'gpu'], /--backend: expected one of wasm, js, got 'gpu'/],
     [['train', '--hidden', '200,x'], /--hidden: expected comma-separated integers >= 1.*got '200,x'/],
     [['train', '--split', '0.9,0.2,0'], /--split: expected 3 fractions >= 0 that sum to 1, got '0.9,0.2,0'/],
-    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram or mlp, not to --model ngram/],
+    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram, mlp, rnn, gru,? .*lstm.*, not to --model ngram/],
     [['train', '--steps'], /--steps: needs a value/],
     [['train', '--data', 'missing.txt'], /--data: file 'missing\.txt' does not exist/],
     [['train', '--data', 'empty.txt'], /--data: file 'empty\.txt' contains no words/],
@@ -281,9 +281,9 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     expect(flagsOf(train.stdout)).toEqual([
       'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'steps', 'batch-size',
       'optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'lr-decay-at', 'weight-decay', 'split', 'seed', 'eval-every',
-      'backend', 'samples', 'out', 'resume', 'json', 'help',
+      'backend', 'samples', 'top-k', 'out', 'resume', 'json', 'help',
     ]);
-    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'max-length', 'backend', 'help']);
+    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'top-k', 'max-length', 'backend', 'help']);
     expect(flagsOf(evalHelp.stdout)).toEqual(['model', 'data', 'backend', 'json', 'help']);
     expect(flagsOf(plot.stdout)).toEqual(['model', 'out', 'help']);
   }, 30000);

@@ -30,7 +30,7 @@ const TRAIN_SAMPLES = 10;
 function validate(parsed: ParsedFlags, kind: RegisteredKind): [number, number, number] {
   for (const [name, kinds] of Object.entries(ONLY_FOR)) {
     if (parsed.has(name) && !kinds.includes(kind)) {
-      throw new UsageError(`--${name}: applies to --model ${kinds.join(' or ')}, not to --model ${kind}`, 'train');
+      throw new UsageError(`--${name}: applies to --model ${kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds[0]}, not to --model ${kind}`, 'train');
     }
   }
   const split = flag<number[]>(parsed, 'split', [0.8, 0.1, 0.1]);
