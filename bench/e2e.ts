@@ -21,6 +21,7 @@ import type { Case } from './lib/timing.ts';
 import { TfBigram, type BigramPath } from './tfjs/bigram.ts';
 import { TfMlp, type EmbeddingMode } from './tfjs/mlp.ts';
 import { tfImpl, useTf, type TfBackendName } from './tfjs/setup.ts';
+import { recurrentGroups } from './recurrent.ts';
 
 /** One MLP configuration to time. */
 export interface MlpBenchConfig {
@@ -196,5 +197,6 @@ export function e2eGroups(corpus: Corpus, backends: OurBackends, quick: boolean)
     ...configs.map((c) => mlpGroup(corpus, c, backends)),
     bigramGroup(corpus, 'per-example', backends, limit),
     bigramGroup(corpus, 'count', backends, limit),
+    ...recurrentGroups(corpus, backends), // recurrent (issue 14)
   ];
 }
