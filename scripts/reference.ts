@@ -8,7 +8,9 @@
  *   npm run reference -- --only rnn,gru,lstm            # makemore.py's recurrent models, 20,000 AdamW steps each
  *
  * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, rnn, gru, lstm), --steps <n> (MLP and
- * deep MLP steps, default 200000), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * deep MLP steps, default 200000), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --recurrent-split makemore
+ * (rnn, gru, lstm trained on all but 1,000 shuffled words and tested on those 1,000, makemore.py's split, to compare
+ * with its figures; the acceptance bounds are checked on our 80/10/10 split only), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { readFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     steps: { type: 'string', default: '200000' },
     'recurrent-steps': { type: 'string', default: '20000' },
+    'recurrent-split': { type: 'string', default: 'ours' },
     backend: { type: 'string', default: 'wasm' },
     data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
     seed: { type: 'string', default: '42' },
@@ -194,8 +197,14 @@ const RECURRENT_TARGETS: Record<RecurrentKind, { mean: number; parameters?: numb
   gru: { mean: 2.02, parameters: 28315, torch: 1.994 },
   lstm: { mean: 2.02 },
 };
+const makemoreSplit = values['recurrent-split'] === 'makemore';
+if (!makemoreSplit && values['recurrent-split'] !== 'ours') throw new Error(`--recurrent-split must be ours or makemore, got ${values['recurrent-split']}`);
+// makemore.py: test_set_size = min(1000, 10% of the words), the rest trains; no dev set
+const shuffled = new Rng(seed).shuffle(words.slice());
+const recurrentSplits: WordSplits = makemoreSplit ? { train: shuffled.slice(1000), dev: shuffled.slice(0, 1000), test: shuffled.slice(0, 1000) } : splits;
 for (const cell of ['rnn', 'gru', 'lstm'] as const) {
   if (!only.includes(cell)) continue;
+  const splits = recurrentSplits;
   const model = await RecurrentLM.create({ cell, vocab, blockSize: sequenceLength(words), embedDim: 64, hidden: 64, seed, backend });
   const start = performance.now();
   await train(model, {
@@ -208,15 +217,15 @@ for (const cell of ['rnn', 'gru', 'lstm'] as const) {
   const losses = { train: model.nll(splits.train), dev: model.nll(splits.dev), test: model.nll(splits.test) };
   const mean = (losses.dev + losses.test) / 2;
   const want = RECURRENT_TARGETS[cell];
-  const full = recurrentSteps >= 20000;
+  const full = recurrentSteps >= 20000 && !makemoreSplit;
   const countOk = want.parameters === undefined || model.parameterCount === want.parameters;
   report(cell, {
-    parameters: model.parameterCount, steps: recurrentSteps, backend, train: round(losses.train), dev: round(losses.dev),
+    parameters: model.parameterCount, steps: recurrentSteps, backend, split: makemoreSplit ? 'makemore (1000 test words)' : 'ours (80/10/10)', train: round(losses.train), dev: round(losses.dev),
     test: round(losses.test), mean: round(mean), torchTest: want.torch ?? null, seconds: round(seconds, 1),
     stepsPerSecond: Math.round(recurrentSteps / seconds), samples: model.sample({ count: 8, seed }),
   }, countOk && (!full || mean <= want.mean),
   `${model.parameterCount} parameters${want.parameters ? ` (makemore.py ${want.parameters})` : ''}; mean of dev and test ` +
-    `${mean.toFixed(4)}${full ? ` (want ≤ ${want.mean}${want.torch ? `; PyTorch test ${want.torch}` : ''})` : ' (shortened run: the bound is checked at 20,000 steps)'} ` +
+    `${mean.toFixed(4)}${makemoreSplit ? ' (makemore.py split: test = dev)' : ''}${full ? ` (want ≤ ${want.mean}${want.torch ? `; PyTorch test ${want.torch}` : ''})` : ' (shortened run: the bound is checked at 20,000 steps)'} ` +
     `in ${seconds.toFixed(0)} s`);
   model.dispose();
 }
