@@ -52,7 +52,7 @@ function recurrentGroup(corpus: Corpus, cell: RecurrentKind, backends: OurBacken
   const { batch, embed, hidden, lr } = RECURRENT_BENCH;
   return {
     bench,
-    label: cell,
+    label: `whole words, batch ${RECURRENT_BENCH.batch}`,
     async make() {
       const vocab = Vocabulary.fromWords(corpus.words);
       const seqs = buildSequences(corpus.words, vocab);

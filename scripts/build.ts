@@ -3,11 +3,14 @@
  *
  * - `dist/makemore.js`: the library as one ESM file with the WebAssembly kernels inlined (gzip + base64), so a plain
  *   `<script type="module">` import works with no server configuration.
+ * - `dist/makemore.node.js`: the Node entry (`makemore-wasm` under Node, `makemore-wasm/node`): the library bundle plus
+ *   `saveModelFile` / `loadModelFile` (they need `node:fs`).
  * - `dist/makemore.nowasm.js` + `dist/kernels.wasm`: the same library without the inlined bytes; by default it fetches
  *   `kernels.wasm` next to itself, or takes bytes / a URL / a compiled module via `createBackend('wasm', { wasm })`.
  * - `dist/demo/main.js`, `dist/demo/worker.js`: the demo page (`web/`); the worker imports `../makemore.js`, so the demo
  *   runs the very bundle users get.
  * - `dist/types/`: `.d.ts` declarations (tsc, declarations only).
+ * - a `.map` source map beside every script; names are kept through minification (esbuild `keepNames`).
  *
  * The wasm itself comes from `npm run asbuild` (`build/kernels.wasm`); this script runs it when the file is missing.
  */
@@ -91,7 +94,14 @@ export async function defaultWasmBytes() {
 /** The kernels from kernels.wasm beside this bundle. Pass { wasm } to createBackend to load them from elsewhere. */
 export async function defaultWasmBytes() {
   const url = new URL('./kernels.wasm', import.meta.url);
-  const response = await fetch(url);
+  // Node's fetch cannot read file: URLs ("fetch failed" would say nothing): say what to pass instead
+  if (url.protocol === 'file:') throw new Error('makemore-wasm/nowasm: this bundle does not carry the WebAssembly kernels and cannot fetch ' + url.href + "; pass the wasm bytes: createBackend('wasm', { wasm: readFileSync(kernelsPath) }) and give that backend to the models, or import 'makemore-wasm', which has them inlined");
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error('wasm backend: fetching ' + url.href + ' failed (' + (error && error.message) + "); pass { wasm } to createBackend('wasm', { wasm }) to load the kernels from elsewhere");
+  }
   if (!response.ok) throw new Error('wasm backend: fetching ' + url.href + ' failed: HTTP ' + response.status + "; pass { wasm } to createBackend('wasm', { wasm }) to load the kernels from elsewhere");
   return new Uint8Array(await response.arrayBuffer());
 }`,
@@ -189,7 +199,10 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     platform: 'browser',
     target: 'es2022',
     minify,
-    sourcemap: false,
+    // readable errors from the minified bundles: class and function names survive (console.log shows `Vocabulary {…}`,
+    // stack traces name our functions), and a source map beside each file leads back to src/
+    keepNames: true,
+    sourcemap: true,
     legalComments: 'none',
     logLevel: 'warning',
     absWorkingDir: ROOT,
@@ -202,10 +215,19 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
       plugins: [wasmBytesPlugin(mode), namesStub, nodeStub],
     });
   await Promise.all([library('makemore.js', 'inline'), library('makemore.nowasm.js', 'url')]);
+  // the Node entry: the same library plus the file helpers (atomic, checksummed model files); node: stays external
+  await esbuild.build({
+    ...common,
+    platform: 'node',
+    entryPoints: [join(ROOT, 'src', 'node.ts')],
+    outfile: join(outdir, 'makemore.node.js'),
+    plugins: [wasmBytesPlugin('inline'), namesStub],
+  });
   await esbuild.build({
     ...common,
     stdin: { contents: await namesModule(), loader: 'js', sourcefile: 'names.js' },
     outfile: join(outdir, 'names.js'),
+    sourcemap: false, // its one source is the data itself: a map would only repeat the names
   });
   writeFileSync(join(outdir, 'kernels.wasm'), readFileSync(WASM_FILE));
 
@@ -228,7 +250,7 @@ export async function build(options: BuildOptions = {}): Promise<FileSize[]> {
     rewriteDeclarationImports(join(outdir, 'types'));
   }
 
-  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm', 'names.js'].map((file) => {
+  return ['makemore.js', 'makemore.nowasm.js', 'kernels.wasm', 'names.js', 'makemore.node.js'].map((file) => {
     const data = readFileSync(join(outdir, file));
     return { file: relative(ROOT, join(outdir, file)), bytes: statSync(join(outdir, file)).size, gzipBytes: gzipSync(data, { level: 9 }).length };
   });

@@ -10,10 +10,11 @@
  * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, rnn, gru, lstm), --steps <n> (MLP and
  * deep MLP steps, default 200000), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --recurrent-split makemore
  * (rnn, gru, lstm trained on all but 1,000 shuffled words and tested on those 1,000, makemore.py's split, to compare
- * with its figures; the acceptance bounds are checked on our 80/10/10 split only), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * with its figures; the acceptance bounds are checked on our 80/10/10 split only), --backend wasm|js (default wasm),
+ * --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
@@ -24,28 +25,53 @@ import {
 const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'rnn', 'gru', 'lstm'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    steps: { type: 'string', default: '200000' },
-    'recurrent-steps': { type: 'string', default: '20000' },
-    'recurrent-split': { type: 'string', default: 'ours' },
-    backend: { type: 'string', default: 'wasm' },
-    data: { type: 'string', default: fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url)) },
-    seed: { type: 'string', default: '42' },
-  },
-});
+/** The reference corpus's default place: beside the repository, never inside it. */
+const DEFAULT_DATA = fileURLToPath(new URL('../../shared/data/names.txt', import.meta.url));
+
+/** A problem with the command line or the corpus: one line on stderr, exit code 2, no stack trace. */
+function usage(message: string): never {
+  process.stderr.write(`npm run reference: ${message}\n`);
+  process.exit(2);
+}
+
+let values: {
+  only?: string; steps?: string; 'recurrent-steps'?: string; 'recurrent-split'?: string; backend?: string; data?: string; seed?: string;
+};
+try {
+  ({ values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      steps: { type: 'string', default: '200000' },
+      'recurrent-steps': { type: 'string', default: '20000' },
+      'recurrent-split': { type: 'string', default: 'ours' },
+      backend: { type: 'string', default: 'wasm' },
+      data: { type: 'string', default: DEFAULT_DATA },
+      seed: { type: 'string', default: '42' },
+    },
+  }));
+} catch (error) {
+  usage(`${(error as Error).message} (options: --only, --steps, --recurrent-steps, --recurrent-split, --backend, --data, --seed)`);
+}
 const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
-  if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
+  if (!(PARTS as readonly string[]).includes(p)) usage(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
 const steps = Number(values.steps);
-if (!Number.isInteger(steps) || steps < 2) throw new Error(`--steps must be an integer >= 2, got ${values.steps}`);
+if (!Number.isInteger(steps) || steps < 2) usage(`--steps must be an integer >= 2, got ${values.steps}`);
 const recurrentSteps = Number(values['recurrent-steps']);
-if (!Number.isInteger(recurrentSteps) || recurrentSteps < 1) throw new Error(`--recurrent-steps must be an integer >= 1, got ${values['recurrent-steps']}`);
+if (!Number.isInteger(recurrentSteps) || recurrentSteps < 1) usage(`--recurrent-steps must be an integer >= 1, got ${values['recurrent-steps']}`);
 const backend = values.backend as BackendName;
-if (backend !== 'wasm' && backend !== 'js') throw new Error(`--backend must be wasm or js, got ${values.backend}`);
+if (backend !== 'wasm' && backend !== 'js') usage(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be an integer >= 0, got ${values.seed}`);
+if (!existsSync(values.data!)) {
+  usage(
+    values.data === DEFAULT_DATA
+      ? `the reference corpus ${DEFAULT_DATA} is missing. It is makemore's names.txt (32,033 names), kept outside the ` +
+          'repository; put it there, or pass a copy: npm run reference -- --data FILE'
+      : `--data: file '${values.data}' does not exist`,
+  );
+}
 
 const words = readWords(readFileSync(values.data!, 'utf8'));
 const vocab = Vocabulary.fromWords(words);
@@ -198,7 +224,7 @@ const RECURRENT_TARGETS: Record<RecurrentKind, { mean: number; parameters?: numb
   lstm: { mean: 2.02 },
 };
 const makemoreSplit = values['recurrent-split'] === 'makemore';
-if (!makemoreSplit && values['recurrent-split'] !== 'ours') throw new Error(`--recurrent-split must be ours or makemore, got ${values['recurrent-split']}`);
+if (!makemoreSplit && values['recurrent-split'] !== 'ours') usage(`--recurrent-split must be ours or makemore, got ${values['recurrent-split']}`);
 // makemore.py: test_set_size = min(1000, 10% of the words), the rest trains; no dev set
 const shuffled = new Rng(seed).shuffle(words.slice());
 const recurrentSplits: WordSplits = makemoreSplit ? { train: shuffled.slice(1000), dev: shuffled.slice(0, 1000), test: shuffled.slice(0, 1000) } : splits;

@@ -37,9 +37,10 @@ export { RecurrentCell, RNNCell, GRUCell, LSTMCell, LSTM_FORGET_BIAS, uniformIni
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 
 export {
-  encodeModelFile, decodeModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
+  encodeModelFile, decodeModelFile, checkModelFile, ModelFileError, MODEL_FILE_FORMAT, MODEL_FILE_VERSION,
   type ModelFile, type TrainingInfo, type LossPoint, type DecodeOptions,
 } from './io/model-file.ts';
+export { decodeModelInput, type ModelInput, type ModelSource, type ModelFileDocument } from './io/model-input.ts';
 
 export {
   train, TrainingDivergedError,

@@ -30,4 +30,40 @@ describe('the package as a plain-Node user imports it', () => {
     expect(got.loss).toBe(r.history.at(-1)!.trainLoss);
     expect(got.samples).toEqual(model.sample({ count: 3, seed: 2 }));
   }, 30_000);
+
+  it('makemore-wasm/nowasm in Node without { wasm } says that the kernels must be passed as bytes', () => {
+    const script = `
+      import { MLP, Vocabulary } from 'makemore-wasm/nowasm';
+      try { await MLP.create({ vocab: Vocabulary.fromWords(['ab']) }); console.log('created'); }
+      catch (e) { console.log(e.message); }
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/^makemore-wasm\/nowasm: this bundle does not carry the WebAssembly kernels .*; pass the wasm bytes: createBackend\('wasm', \{ wasm: readFileSync\(kernelsPath\) \}\)/);
+    expect(out).not.toMatch(/fetch failed/);
+  }, 30_000);
+
+  it('in Node, makemore-wasm (and makemore-wasm/node) also exports saveModelFile / loadModelFile, files modelFromJSON reads', () => {
+    const script = `
+      import { NGramModel, modelFromJSON, saveModelFile, loadModelFile } from 'makemore-wasm';
+      import * as viaSubpath from 'makemore-wasm/node';
+      import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+      import { join } from 'node:path';
+      import { tmpdir } from 'node:os';
+      const dir = mkdtempSync(join(tmpdir(), 'makemore-pkg-'));
+      const model = NGramModel.fit(['anna', 'bob', 'eve'], { n: 2, smoothing: 1 });
+      saveModelFile(join(dir, 'm.json'), model, { steps: 0 });
+      const fromFile = await modelFromJSON(loadModelFile(join(dir, 'm.json')));
+      const fromText = await modelFromJSON(readFileSync(join(dir, 'm.json'), 'utf8'));
+      console.log(JSON.stringify({
+        same: viaSubpath.saveModelFile === saveModelFile,
+        samples: [model.sample({ count: 4, seed: 1 }), fromFile.sample({ count: 4, seed: 1 }), fromText.sample({ count: 4, seed: 1 })],
+      }));
+      rmSync(dir, { recursive: true, force: true });
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const got = JSON.parse(out.trim().split('\n').at(-1)!) as { same: boolean; samples: string[][] };
+    expect(got.same).toBe(true);
+    expect(got.samples[1]).toEqual(got.samples[0]);
+    expect(got.samples[2]).toEqual(got.samples[0]);
+  }, 30_000);
 });

@@ -6,27 +6,25 @@
  * For tests and the curious, `window.makemoreDemo` holds the last run's exact results (see {@link DemoState}).
  */
 import { defaultNames } from '../src/data/default-names.ts';
+import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
-
-/** Larger files are refused before reading: the demo trains in a browser tab, not on a corpus. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Pasted or uploaded lists with more words than this are refused (names.txt has 32,033). */
-export const MAX_WORDS = 250_000;
+import { readConfig } from './config-form.ts';
+import { createWordsPanel } from './words-panel.ts';
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
 /** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
-const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number; evalEvery: number }> = {
-  ngram: { steps: 1, lr: 0.1, decayStep: 0, evalEvery: 1 },
-  bigram: { steps: 300, lr: 50, decayStep: 0, evalEvery: 10 },
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number | null; evalEvery: number }> = {
+  ngram: { steps: 1, lr: 0.1, decayStep: null, evalEvery: 1 },
+  bigram: { steps: 300, lr: 50, decayStep: null, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
   // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
-  rnn: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
-  gru: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
-  lstm: { steps: 20_000, lr: 5e-4, decayStep: 0, evalEvery: 1_000 },
+  rnn: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  gru: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  lstm: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
 };
 const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
@@ -36,10 +34,12 @@ export interface DemoState {
   status: 'idle' | 'training' | 'stopped' | 'done' | 'error';
   config: RunConfig | null;
   step: number;
-  /** Every step's minibatch loss (full-batch loss for the neural bigram), in order. */
+  /** Every step's minibatch loss (the neural bigram: its full-batch NLL, without the λ·mean(W²) penalty), in order. */
   losses: number[];
   trainLoss: number;
   devLoss: number;
+  /** The n-gram model's test NLL (trained models: NaN; their test split is not evaluated here). */
+  testLoss: number;
   stepsPerSecond: number;
   samples: string[];
   sampleSeed: number;
@@ -77,6 +77,9 @@ const ui = {
   figTrain: $('fig-train'),
   figDev: $('fig-dev'),
   figSpeed: $('fig-speed'),
+  nllTrain: $('nll-train'),
+  nllDev: $('nll-dev'),
+  nllTest: $('nll-test'),
 };
 const sources = Array.from(document.querySelectorAll<HTMLInputElement>('input[name=source]'));
 
@@ -87,6 +90,7 @@ const state: DemoState = {
   losses: [],
   trainLoss: Number.NaN,
   devLoss: Number.NaN,
+  testLoss: Number.NaN,
   stepsPerSecond: 0,
   samples: [],
   sampleSeed: 0,
@@ -96,8 +100,9 @@ const state: DemoState = {
 window.makemoreDemo = state;
 
 const chart = new LossChart($('loss-chart'));
-const defaultText = defaultNames().join('\n');
-let customText = '';
+const words = createWordsPanel({
+  words: ui.words, file: ui.file, status: ui.dataStatus, sources, defaultText: defaultNames().join('\n'), setStatus,
+});
 let worker = startWorker();
 
 function startWorker(): Worker {
@@ -111,6 +116,7 @@ function post(message: ToWorker): void {
   worker.postMessage(message);
 }
 
+/** Shows a message in a status line, replacing the one before (tone: plain, error or ok). */
 function setStatus(el: HTMLElement, message: string, tone: 'info' | 'error' | 'ok' = 'info'): void {
   el.textContent = message;
   el.className = `status${tone === 'info' ? '' : ` ${tone}`}`;
@@ -127,10 +133,16 @@ function setRunStatus(status: DemoState['status']): void {
   ui.kind.disabled = status === 'training';
 }
 
-function fail(message: string): void {
+/** A failed run; a problem with the word list is shown in the Words panel, anything else under Train. */
+function fail(message: string, about: 'words' | 'run' = 'run'): void {
   state.error = message;
   setRunStatus('error');
-  setStatus(ui.trainStatus, message, 'error');
+  if (about === 'words') {
+    setStatus(ui.dataStatus, message, 'error');
+    setStatus(ui.trainStatus, '');
+  } else {
+    setStatus(ui.trainStatus, message, 'error');
+  }
 }
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '–');
@@ -143,6 +155,10 @@ function showFigures(): void {
   // the exact values, for anyone (or any test) that wants to compare digits
   ui.figTrain.dataset.exact = String(state.trainLoss);
   ui.figDev.dataset.exact = String(state.devLoss);
+  // the n-gram model is counted, not trained: its result is the NLL of each split
+  ui.nllTrain.textContent = fmt(state.trainLoss);
+  ui.nllDev.textContent = fmt(state.devLoss);
+  ui.nllTest.textContent = fmt(state.testLoss);
 }
 
 function onMessage(msg: FromWorker): void {
@@ -180,6 +196,7 @@ function onMessage(msg: FromWorker): void {
         ...msg.words.map((w) => {
           const li = document.createElement('li');
           li.textContent = w;
+          li.title = w; // a long word wraps inside its column; the tooltip shows it whole
           return li;
         }),
       );
@@ -188,21 +205,26 @@ function onMessage(msg: FromWorker): void {
       state.step = msg.step;
       state.trainLoss = msg.trainLoss;
       state.devLoss = msg.devLoss;
+      state.testLoss = msg.testLoss;
       state.stepsPerSecond = msg.stepsPerSecond;
       showFigures();
       setRunStatus(msg.stopped ? 'stopped' : 'done');
-      setStatus(
-        ui.trainStatus,
-        msg.stopped
-          ? `Stopped at step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}. Resume continues the run.`
-          : `Done: ${msg.step.toLocaleString('en-US')} steps, dev loss ${fmt(msg.devLoss)}.`,
-        'ok',
-      );
+      setStatus(ui.trainStatus, finishedText(msg), 'ok');
       break;
     case 'error':
-      fail(msg.message);
+      fail(msg.message, msg.about);
       break;
   }
+}
+
+/** The line under Train when a run ends: steps for a trained model, the NLL of each split for counts. */
+function finishedText(msg: Extract<FromWorker, { type: 'finished' }>): string {
+  if (state.config?.kind === 'ngram') {
+    return `Counted the training words: mean NLL train ${fmt(msg.trainLoss)}, dev ${fmt(msg.devLoss)}, test ${fmt(msg.testLoss)}.`;
+  }
+  return msg.stopped
+    ? `Stopped at step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}. Resume continues the run.`
+    : `Done: ${msg.step.toLocaleString('en-US')} steps, dev loss ${fmt(msg.devLoss)}.`;
 }
 
 function showHeatmap(chars: string[], counts: number[]): void {
@@ -215,77 +237,14 @@ function showHeatmap(chars: string[], counts: number[]): void {
   ui.heatmap.innerHTML = svg.slice(svg.indexOf('<svg'));
 }
 
-function num(id: string, integer: boolean, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const input = $<HTMLInputElement>(id);
-  const label = input.closest('label')?.firstChild?.textContent?.trim() ?? id;
-  const v = Number(input.value);
-  if (input.value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-    const what = integer ? 'an integer' : 'a number';
-    throw new Error(`${label} must be ${what} from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got '${input.value}'.`);
-  }
-  return v;
-}
-
-/** The configuration in the form, checked; throws a readable message naming the field. */
-function readConfig(): RunConfig {
-  const kind = ui.kind.value as Kind;
-  return {
-    kind,
-    seed: num('seed', true, 0, 2 ** 31 - 1),
-    order: num('order', true, 1, 5),
-    smoothing: num('smoothing', false, 0),
-    regularization: num('regularization', false, 0),
-    blockSize: num('blockSize', true, 1, 16),
-    embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
-    hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
-    batchNorm: $<HTMLInputElement>('batchNorm').checked,
-    steps: num('steps', true, 1, 10_000_000),
-    batchSize: num('batchSize', true, 1, 4096),
-    lr: num('lr', false, 0),
-    decayStep: num('decayStep', true, 0),
-    weightDecay: num('weightDecay', false, 0),
-    evalEvery: num('evalEvery', true, 1),
-  };
-}
-
-/** Hidden layer widths: comma-separated integers ('' is no hidden layer: a linear model of the embeddings). */
-function readHidden(): number[] {
-  const raw = $<HTMLInputElement>('hidden').value.trim();
-  if (raw === '') return [];
-  const widths = raw.split(/[\s,]+/).map(Number);
-  if (widths.length > 4 || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 1024)) {
-    throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
-  }
-  return widths;
-}
-
-/** The word list in the text area, checked for the problems a person can fix. */
-function readText(): string {
-  const text = ui.words.value;
-  const lines = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) {
-    throw new Error('The word list is empty: paste one word per line, upload a text file, or pick the default names.');
-  }
-  if (lines.length > MAX_WORDS) {
-    throw new Error(`The list has ${lines.length.toLocaleString('en-US')} words; the demo takes up to ${MAX_WORDS.toLocaleString('en-US')}.`);
-  }
-  if (lines.length < 10) {
-    throw new Error(`The list has only ${lines.length} word${lines.length === 1 ? '' : 's'}: give at least 10, so that train and dev sets are not empty.`);
-  }
-  return text;
-}
-
 function onTrain(): void {
   let config: RunConfig;
-  let text: string;
+  // a new attempt: no message of an earlier one may stay next to the new outcome
+  setStatus(ui.trainStatus, '');
+  const text = words.check();
+  if (text === null) return;
   try {
-    text = readText();
-  } catch (e) {
-    setStatus(ui.dataStatus, (e as Error).message, 'error');
-    return;
-  }
-  try {
-    config = readConfig();
+    config = readConfig(ui.kind.value as Kind);
   } catch (e) {
     setStatus(ui.trainStatus, (e as Error).message, 'error');
     return;
@@ -295,7 +254,10 @@ function onTrain(): void {
     worker.terminate();
     worker = startWorker();
   }
-  Object.assign(state, { config, step: 0, losses: [], trainLoss: Number.NaN, devLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '' });
+  Object.assign(state, {
+    config, step: 0, losses: [], trainLoss: Number.NaN, devLoss: Number.NaN, testLoss: Number.NaN, stepsPerSecond: 0, samples: [], error: '',
+  });
+  document.body.dataset.runKind = config.kind;
   state.sampleSeed = config.seed;
   ui.samples.replaceChildren();
   showFigures();
@@ -310,41 +272,13 @@ function onSample(): void {
   post({ type: 'sample', count: SAMPLE_COUNT, seed: state.sampleSeed, temperature: Number(ui.temperature.value) });
 }
 
-function useSource(source: 'default' | 'custom'): void {
-  for (const r of sources) r.checked = r.value === source;
-  if (source === 'default') {
-    if (ui.words.value !== defaultText) customText = ui.words.value;
-    ui.words.value = defaultText;
-    setStatus(ui.dataStatus, `${defaultText.split('\n').length.toLocaleString('en-US')} English first names (built in).`);
-  } else {
-    ui.words.value = customText;
-    setStatus(ui.dataStatus, customText ? '' : 'Paste one word per line, or upload a text file.');
-  }
-}
-
-async function onFile(): Promise<void> {
-  const file = ui.file.files?.[0];
-  if (!file) return;
-  if (file.size > MAX_FILE_BYTES) {
-    const mb = (file.size / 1024 / 1024).toFixed(1);
-    setStatus(ui.dataStatus, `'${file.name}' is ${mb} MB; the demo accepts files up to ${MAX_FILE_BYTES / 1024 / 1024} MB.`, 'error');
-    ui.file.value = '';
-    return;
-  }
-  const text = await file.text();
-  customText = text;
-  useSource('custom');
-  const n = text.split(/\r\n|\n|\r/).filter((l) => l.trim() !== '').length;
-  setStatus(ui.dataStatus, n === 0 ? `'${file.name}' has no words.` : `Loaded '${file.name}': ${n.toLocaleString('en-US')} words.`, n === 0 ? 'error' : 'ok');
-}
-
 ui.kind.addEventListener('change', () => {
   const kind = ui.kind.value as Kind;
   document.body.dataset.kind = kind;
   const d = KIND_DEFAULTS[kind];
   $<HTMLInputElement>('steps').value = String(d.steps);
   $<HTMLInputElement>('lr').value = String(d.lr);
-  $<HTMLInputElement>('decayStep').value = String(d.decayStep);
+  $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
   if (RECURRENT.includes(kind) || kind === 'mlp') $<HTMLInputElement>('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
 });
@@ -359,15 +293,8 @@ ui.temperature.addEventListener('input', () => (ui.temperatureValue.value = Numb
 ui.temperature.addEventListener('change', () => {
   if (!ui.sample.disabled) post({ type: 'sample', count: SAMPLE_COUNT, seed: state.sampleSeed, temperature: Number(ui.temperature.value) });
 });
-ui.words.addEventListener('input', () => {
-  if (sources.find((r) => r.checked)?.value === 'default' && ui.words.value !== defaultText) {
-    customText = ui.words.value;
-    for (const r of sources) r.checked = r.value === 'custom';
-  }
-});
-for (const r of sources) r.addEventListener('change', () => useSource(r.value as 'default' | 'custom'));
-ui.file.addEventListener('change', () => void onFile());
+$('lr-rule').textContent = `Learning rate: ${LR_DECAY_RULE}.`;
 
 document.body.dataset.kind = ui.kind.value;
-useSource('default');
+words.useSource('default');
 setRunStatus('idle');

@@ -29,8 +29,8 @@ export interface RunConfig {
   steps: number;
   batchSize: number;
   lr: number;
-  /** From this step on (1-based count of steps done, so step index ≥ decayStep) the learning rate is lr / 10; 0 never. */
-  decayStep: number;
+  /** The first decayStep steps use lr, the later ones lr / 10 (src/lr-schedule.ts, as the CLI's --lr-decay-at); null never. */
+  decayStep: number | null;
   weightDecay: number;
   evalEvery: number;
 }
@@ -68,6 +68,9 @@ export type FromWorker =
       steps: number;
       trainLoss: number;
       devLoss: number;
+      /** The n-gram model's test NLL; NaN for trained models (the page shows their train and dev losses). */
+      testLoss: number;
       stepsPerSecond: number;
     }
-  | { type: 'error'; message: string };
+  /** A failure; `about: 'words'` when the word list is the cause (the page shows it in the Words panel). */
+  | { type: 'error'; message: string; about?: 'words' | 'run' };

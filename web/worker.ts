@@ -10,10 +10,15 @@ import {
   NGramModel, Rng, Vocabulary, createBackend, modelKind, readWords, splitWords, train, TrainingDivergedError,
   type AnyModel, type ModelSettings, type Trainable, type TrainProgress, type WordSplits,
 } from '../src/index.ts';
+import { checkDevLoss, divergenceMessage } from '../src/divergence.ts';
+import { stepDecay } from '../src/lr-schedule.ts';
+import { curveLoss } from '../src/models/curve-loss.ts';
 import type { FromWorker, LossPoint, RunConfig, ToWorker } from './protocol.ts';
+import { checkWordList } from './word-list.ts';
 
-/** Refuse longer lists here too: the page checks first, but the worker must not trust it. */
-const MAX_WORDS = 250_000;
+/** A problem with the word list: the page shows it in the Words panel. */
+class WordListError extends Error {}
+
 /** Progress messages at most this often: enough for a smooth curve, few enough not to flood the page. */
 const POST_EVERY_MS = 100;
 /** Samples shown after each dev evaluation and at the end. */
@@ -29,6 +34,8 @@ interface Run {
   done: number;
   trainLoss: number;
   devLoss: number;
+  /** The n-gram model's test NLL (NaN for trained models). */
+  testLoss: number;
   /** Training seconds, for steps/s. */
   seconds: number;
   temperature: number;
@@ -49,7 +56,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     run?.controller?.abort();
     return;
   }
-  busy = busy.then(() => handle(msg)).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
+  busy = busy.then(() => handle(msg)).catch((e: unknown) => {
+    post({ type: 'error', message: messageOf(e), about: e instanceof WordListError ? 'words' : 'run' });
+  });
 };
 
 async function handle(msg: ToWorker): Promise<void> {
@@ -72,12 +81,13 @@ async function handle(msg: ToWorker): Promise<void> {
 
 async function start(text: string, config: RunConfig, temperature: number): Promise<void> {
   run = null;
+  // the page checked the list already; the worker checks again with the same function, so the messages are the same
+  const check = checkWordList(text);
+  if (!check.ok) throw new WordListError(check.message);
   const words = readWords(text);
-  if (words.length === 0) throw new Error('The word list is empty: give one word per line.');
-  if (words.length > MAX_WORDS) throw new Error(`The list has ${words.length} words; the demo takes up to ${MAX_WORDS}.`);
   const splits = splitWords(words, { seed: config.seed });
   if (splits.train.length === 0 || splits.dev.length === 0) {
-    throw new Error(`${words.length} words are too few: the 80/10/10 split leaves an empty ${splits.train.length ? 'dev' : 'train'} set.`);
+    throw new WordListError(`${words.length} words are too few: the 80/10/10 split leaves an empty ${splits.train.length ? 'dev' : 'train'} set.`);
   }
   // every character of every split, so dev and test words are never out of vocabulary
   const vocab = Vocabulary.fromWords(words);
@@ -97,13 +107,14 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
   const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train, allWords: words });
   const trained = entry.training !== undefined;
   run = {
-    config, splits, model, trained, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, seconds: 0, temperature,
+    config, splits, model, trained, done: 0, trainLoss: Number.NaN, devLoss: Number.NaN, testLoss: Number.NaN, seconds: 0, temperature,
     controller: null, batches: new Rng(config.seed),
   };
 
   if (!trained) {
     run.trainLoss = model.nll(splits.train);
     run.devLoss = model.nll(splits.dev);
+    run.testLoss = splits.test.length > 0 ? model.nll(splits.test) : Number.NaN;
     finish(run, false);
     return;
   }
@@ -131,12 +142,20 @@ async function fit(r: Run): Promise<void> {
   };
   const onProgress = (p: TrainProgress): void => {
     const step = offset + p.step;
-    // progressEvery is 1, so trainLoss is exactly this step's minibatch loss
-    r.trainLoss = p.trainLoss;
-    batchLosses.push({ step, loss: p.trainLoss });
+    // progressEvery is 1, so trainLoss is exactly this step's minibatch loss; the curve is labelled mean NLL, so the
+    // neural bigram shows its NLL without the λ·mean(W²) penalty (lastNll, the data part of this step's loss)
+    const nll = curveLoss(model, p);
+    r.trainLoss = nll;
+    batchLosses.push({ step, loss: nll });
     if (p.devLoss !== undefined) {
       r.devLoss = p.devLoss;
       devLosses.push({ step, loss: p.devLoss });
+    }
+    // a non-finite dev loss is divergence, as in the CLI: stop with its message (the progress so far is shown)
+    if (p.devLoss !== undefined && !Number.isFinite(p.devLoss)) {
+      r.done = step;
+      flush(step);
+      checkDevLoss(p.devLoss, step, p.lr, undefined, '');
     }
     r.done = step;
     if (p.devLoss !== undefined || performance.now() - lastPost >= POST_EVERY_MS) {
@@ -153,7 +172,7 @@ async function fit(r: Run): Promise<void> {
       steps: config.steps - offset,
       batchSize: config.batchSize,
       // the schedule sees train()'s own step index; a resumed run continues the count
-      lr: (i: number) => (config.decayStep > 0 && offset + i >= config.decayStep ? config.lr / 10 : config.lr),
+      lr: (i: number) => stepDecay(config.lr, config.decayStep)(offset + i), // the CLI's rule (src/lr-schedule.ts)
       weightDecay: decays ? config.weightDecay : undefined,
       // the kind's optimizer (AdamW with makemore.py's betas for the recurrent models; SGD for the MLP)
       optimizer: r.done === 0 ? modelKind(r.config.kind).training?.optimizer : undefined,
@@ -190,6 +209,7 @@ function finish(r: Run, stopped: boolean): void {
   post({ type: 'samples', words: sampleOf(r, r.config.seed), seed: r.config.seed, temperature: r.temperature });
   post({
     type: 'finished', stopped, step: r.done, steps: r.trained ? r.config.steps : 0, trainLoss: r.trainLoss, devLoss: r.devLoss,
+    testLoss: r.testLoss,
     stepsPerSecond: r.seconds > 0 ? r.done / r.seconds : 0,
   });
 }
@@ -198,8 +218,12 @@ function sampleOf(r: Run, seed: number): string[] {
   return r.model.sample({ count: SAMPLE_COUNT, seed, temperature: r.temperature });
 }
 
+/** An error as the page shows it: a sentence; a diverged run in the words of the CLI (without its flag names). */
 function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  const text = e instanceof TrainingDivergedError
+    ? divergenceMessage('the loss', e.loss, e.step, e.lr, undefined, '')
+    : e instanceof Error ? e.message : String(e);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? '' : '.'}`;
 }
 
 post({ type: 'ready' });

@@ -1,4 +1,3 @@
-import { instantiate } from '@assemblyscript/loader';
 import { KERNEL_NAMES, type KERNEL_TABLE, type KernelFunction, type KernelName, type Kernels } from './kernels.ts';
 import { defaultWasmBytes } from './wasm-bytes.ts';
 
@@ -26,13 +25,21 @@ export interface WasmKernels {
 }
 
 /**
- * Load and instantiate the AssemblyScript kernels (via `@assemblyscript/loader`) and adapt their exports to the
- * {@link Kernels} contract. Default source: `build/kernels.wasm` (see `wasm-bytes.ts`).
+ * Load and instantiate the AssemblyScript kernels and adapt their exports to the {@link Kernels} contract. Default
+ * source: `build/kernels.wasm` (see `wasm-bytes.ts`). The module is built with `--runtime stub` and imports nothing,
+ * so plain `WebAssembly.instantiate` does: no loader (`@assemblyscript/loader` was ~2 KB of every gzipped bundle).
  */
 export async function instantiateKernels(source?: WasmSource): Promise<WasmKernels> {
   const input = source === undefined ? await defaultWasmBytes() : await resolveSource(source);
-  const { instance } = await instantiate<Record<string, unknown>>(input as BufferSource | WebAssembly.Module);
-  // the loader's `exports` wraps each function in a variadic JS shim; the hot path calls the instance's directly
+  let instance: WebAssembly.Instance;
+  try {
+    instance = input instanceof WebAssembly.Module
+      ? await WebAssembly.instantiate(input, {})
+      : (await WebAssembly.instantiate(input, {})).instance;
+  } catch (error) {
+    // a LinkError here means a module that wants imports: not one built from assembly/index.ts with asconfig.json
+    throw new Error(`wasm backend: cannot instantiate the kernels (${(error as Error).message})`);
+  }
   const x = instance.exports as unknown as KernelExports;
   if (!(x.memory instanceof WebAssembly.Memory) || typeof x.heapBase !== 'function') {
     throw new Error('wasm backend: module does not export `memory` and `heapBase` (not built from assembly/index.ts?)');

@@ -37,3 +37,20 @@ export function loadWords(path: string | undefined, command: string, flag = '--d
   }
   return { words, source: path };
 }
+
+/** `1 word`, `2 words`. */
+export function countOf(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The train split is empty: the cause is the corpus, not the flag, so the message names the file, its word count and
+ * the two ways out.
+ */
+export function tooFewWordsMessage(source: string, words: number, split: readonly number[]): string {
+  const what = source === DEFAULT_SOURCE ? `the ${DEFAULT_SOURCE}` : `file '${source}'`;
+  return (
+    `--data: ${what} has ${countOf(words, 'word')}, too few for --split ${split.join(',')} (the train split would be ` +
+    'empty): give more words, or --split 1,0,0 to train on all of them'
+  );
+}

@@ -30,7 +30,7 @@ export const evalCommand: Command = {
     if (dataPath === undefined) throw new UsageError('--data: required (a text file with one word per line)', 'eval');
     const modelPath = flag<string>(parsed, 'model');
     const { words, source } = loadWords(dataPath, 'eval');
-    const { file, model } = await openModel(modelPath, flag<BackendName>(parsed, 'backend', 'wasm'), 'eval');
+    const { file, model } = await openModel(modelPath, flag<BackendName>(parsed, 'backend', 'wasm'), 'eval', (t) => context.stderr.write(t));
     checkVocabulary(words, file.model.vocab, '--data', 'eval');
     const nll = model.nll(words);
     let count = 0;

@@ -11,6 +11,7 @@ import { evalCommand } from './eval.ts';
 import { plotCommand } from './plot.ts';
 import { sampleCommand } from './sample.ts';
 import { trainCommand } from './train.ts';
+import { versionText } from './version.ts';
 
 /** Every command, in the order of the help. */
 export const COMMANDS: readonly Command[] = [trainCommand, sampleCommand, evalCommand, plotCommand];
@@ -27,7 +28,7 @@ export function mainHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    "Run 'makemore <command> --help' for the flags of a command.",
+    "Run 'makemore <command> --help' for the flags of a command, 'makemore --version' for the version.",
     '',
   ].join('\n');
 }
@@ -66,6 +67,10 @@ export async function runCli(argv: readonly string[], context: CliContext = proc
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? context.stderr : context.stdout).write(mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V') {
+    context.stdout.write(versionText());
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {

@@ -3,7 +3,7 @@
  */
 import type { BackendName } from '../backend/index.ts';
 import { ModelFileError, type ModelFile } from '../io/model-file.ts';
-import { loadModelFile } from '../io/model-file-node.ts';
+import { loadModelInput } from '../io/model-file-node.ts';
 import { modelFromJSON } from '../models/load.ts';
 import type { LanguageModel } from '../models/model.ts';
 import { UsageError } from './args.ts';
@@ -14,11 +14,24 @@ export interface OpenedModel {
   model: LanguageModel;
 }
 
-/** Reads and checks the file only (no model built). */
-export function readModelFlag(path: string | undefined, command: string): ModelFile {
+/** Where a command's notes go (stderr): a bare state is accepted, with a word that nothing could check it. */
+export type NoteSink = (text: string) => void;
+
+/**
+ * Reads and checks the file only (no model built). A bare `toJSON()` state is accepted too: `note` is told that it
+ * carries no checksum.
+ */
+export function readModelFlag(path: string | undefined, command: string, note?: NoteSink): ModelFile {
   if (path === undefined) throw new UsageError(`--model: required (the model file written by 'makemore train --out FILE')`, command);
   try {
-    return loadModelFile(path);
+    const { file, bare } = loadModelInput(path);
+    if (bare) {
+      note?.(
+        `makemore ${command}: note: '${path}' is a bare model state (toJSON() output), not a model file: it carries ` +
+          'no checksum, so damage to it cannot be detected\n',
+      );
+    }
+    return file;
   } catch (error) {
     if (error instanceof ModelFileError) throw new UsageError(`--model: ${error.message}`, command);
     throw error;
@@ -26,8 +39,8 @@ export function readModelFlag(path: string | undefined, command: string): ModelF
 }
 
 /** Reads the file and rebuilds the model on the backend. */
-export async function openModel(path: string | undefined, backend: BackendName, command: string): Promise<OpenedModel> {
-  const file = readModelFlag(path, command);
+export async function openModel(path: string | undefined, backend: BackendName, command: string, note?: NoteSink): Promise<OpenedModel> {
+  const file = readModelFlag(path, command, note);
   let model: LanguageModel;
   try {
     model = await modelFromJSON(file.model, { backend });

@@ -34,7 +34,7 @@ export const plotCommand: Command = {
     const modelPath = flag<string>(parsed, 'model');
     const dir = flag<string>(parsed, 'out', '.');
     // the JS backend: plotting reads parameters, it does not need the fast kernels
-    const { file, model } = await openModel(modelPath, 'js', 'plot');
+    const { file, model } = await openModel(modelPath, 'js', 'plot', (t) => context.stderr.write(t));
     try {
       mkdirSync(dir, { recursive: true });
     } catch (error) {

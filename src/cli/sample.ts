@@ -34,7 +34,7 @@ export const sampleCommand: Command = {
   examples: 'Example:\n  makemore sample --model model.json --count 5 --seed 7 --prefix ma',
   async run(parsed, context) {
     const prefix = flag<string>(parsed, 'prefix', '');
-    const { file, model } = await openModel(flag<string>(parsed, 'model'), flag<BackendName>(parsed, 'backend', 'wasm'), 'sample');
+    const { file, model } = await openModel(flag<string>(parsed, 'model'), flag<BackendName>(parsed, 'backend', 'wasm'), 'sample', (t) => context.stderr.write(t));
     checkVocabulary([prefix], file.model.vocab, '--prefix', 'sample', 'the prefix');
     const words = model.sample({
       count: flag<number>(parsed, 'count', 20),

@@ -5,6 +5,7 @@
 import { MODEL_KINDS, MODEL_REGISTRY, type ModelKindEntry, type ModelOption, type RegisteredKind } from '../models/registry.ts';
 import { OPTIMIZER_KINDS } from '../nn/optim.ts';
 import type { FlagSpec } from './args.ts';
+import { LR_DECAY_RULE } from '../lr-schedule.ts';
 
 const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind] as ModelKindEntry] as const);
 const trained = entries.filter(([, e]) => e.training).map(([k]) => k);
@@ -63,7 +64,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'beta2', type: 'number', min: 0, arg: 'B2', help: 'adamw: decay of the second moment, in [0, 1)', defaultText: `0.999; ${perKind(trained, (e) => (e.training?.optimizer.kind === 'adamw' ? String(e.training.optimizer.beta2 ?? 0.999) : undefined))}` },
   {
     name: 'lr-decay-at', type: 'int', min: 0, arg: 'STEP',
-    help: 'from this step on the learning rate is lr/10 (a value >= --steps: never)',
+    help: `the learning-rate rule with N = STEP: ${LR_DECAY_RULE}`,
     defaultText: perKind(trained, (e) => (e.training?.lrDecay === 'half' ? 'steps/2' : 'never')),
   },
   {

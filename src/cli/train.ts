@@ -15,7 +15,10 @@ import { Rng } from '../rng.ts';
 import { train, TrainingDivergedError, type TrainProgress } from '../train.ts';
 import { UsageError, type ParsedFlags } from './args.ts';
 import { EXIT, flag, type CliContext, type Command } from './command.ts';
-import { DEFAULT_SOURCE, loadWords } from './data.ts';
+import { DEFAULT_SOURCE, loadWords, tooFewWordsMessage } from './data.ts';
+import { checkDevLoss, checkFinalLosses } from '../divergence.ts';
+import { stepDecay } from '../lr-schedule.ts';
+import { curveLoss } from '../models/curve-loss.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber } from './progress.ts';
 import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
 import { ONLY_FOR, trainFlags } from './train-flags.ts';
@@ -76,7 +79,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
   }
   const splits = splitWords(words, { seed, fractions: saved?.split ?? split });
   if (splits.train.length === 0) {
-    throw new UsageError(`--split: the train split of ${words.length} words is empty, got '${split.join(',')}'`, 'train');
+    throw new UsageError(tooFewWordsMessage(source, words.length, saved?.split ?? split), 'train');
   }
   const plan = entry.training ? (resumed ? planFromResume(parsed, resumed) : planFromFlags(parsed, kind, entry)) : null;
   if (plan && entry.training?.minibatch) {
@@ -121,7 +124,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
       optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
     });
-    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context, topK: topKOf(parsed) });
+    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context, out, topK: topKOf(parsed) });
     interrupted = run.stopped;
     best = run.best;
     training = {
@@ -154,6 +157,8 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
 
   const lossOf = (list: string[]): number | null => (list.length > 0 ? model.nll(list) : null);
   const losses = { train: lossOf(splits.train), dev: lossOf(splits.dev), test: lossOf(splits.test) };
+  // before anything is printed or written: a non-finite loss is a failure (exit 1, --out untouched)
+  checkFinalLosses(losses, kind, plan ? lastLr(plan, training.steps ?? plan.steps) : Number.NaN, out);
   training.losses = { train: jsonNumber(losses.train), dev: jsonNumber(losses.dev), test: jsonNumber(losses.test) };
   reporter.line(`loss (mean NLL): train ${formatLoss(losses.train)}  dev ${formatLoss(losses.dev)}  test ${formatLoss(losses.test)}`);
   const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
@@ -167,6 +172,11 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
     test_loss: jsonNumber(losses.test), steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
   });
   return EXIT.ok;
+}
+
+/** The learning rate of the last step (`steps` done in all, a resumed run counted from its start). */
+function lastLr(plan: TrainingPlan, steps: number): number {
+  return stepDecay(plan.lr, plan.lrDecayAt)(steps - 1);
 }
 
 function describeOptimizer(plan: TrainingPlan): string {
@@ -192,7 +202,10 @@ async function runSteps(
   model: AnyModel,
   plan: TrainingPlan,
   resumed: ResumedRun | null,
-  io: { seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext; topK?: number },
+  io: {
+    seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext; out?: string;
+    topK?: number;
+  },
 ): Promise<StepsRun> {
   const { reporter, splits, seed } = io;
   const start = resumed?.step ?? 0;
@@ -217,18 +230,20 @@ async function runSteps(
       steps: plan.steps,
       startStep: start,
       batchSize: plan.batchSize,
-      lr: lrDecayAt === null ? lr : (step: number) => (step < lrDecayAt ? lr : lr / 10),
+      lr: lrDecayAt === null ? lr : stepDecay(lr, lrDecayAt), // the rule the demo states too (src/lr-schedule.ts)
       optimizer: plan.optimizer,
       evalEvery: plan.evalEvery,
       progressEvery: progressInterval(plan.steps, plan.evalEvery),
       seed: rng,
       signal: controller.signal,
       onProgress: (p: TrainProgress) => {
-        history.push(p.devLoss === undefined ? { step: p.step, train: p.trainLoss } : { step: p.step, train: p.trainLoss, dev: p.devLoss });
+        const trainNll = curveLoss(model, p); // the neural bigram's NLL, without its λ·mean(W²) term
+        history.push(p.devLoss === undefined ? { step: p.step, train: trainNll } : { step: p.step, train: trainNll, dev: p.devLoss });
         // wall-clock speed, dev evaluations and samples included, so the ETA is honest
         const elapsed = (performance.now() - trainStart) / 1000;
         const stepsPerSecond = elapsed > 0 ? (p.step - start) / elapsed : p.stepsPerSecond;
-        reporter.progress({ step: p.step, steps: total, loss: p.trainLoss, devLoss: p.devLoss, stepsPerSecond });
+        reporter.progress({ step: p.step, steps: total, loss: trainNll, devLoss: p.devLoss, stepsPerSecond });
+        checkDevLoss(p.devLoss, p.step, p.lr, io.out); // a non-finite dev loss is divergence too: stop, exit 1
         if (p.devLoss !== undefined && Number.isFinite(p.devLoss) && (best === undefined || p.devLoss < best.dev)) {
           best = { state: model.toJSON(), dev: p.devLoss, resume: { step: p.step, batchRng: rng.state() } };
         }
@@ -239,7 +254,10 @@ async function runSteps(
       },
     });
   } catch (error) {
-    if (error instanceof TrainingDivergedError) throw new Error(`${error.message.replace(/^train: /, '')} (see --lr)`);
+    if (error instanceof TrainingDivergedError) {
+      const notWritten = io.out === undefined ? '' : `; '${io.out}' was not written`;
+      throw new Error(`${error.message.replace(/^train: /, '')} (see --lr)${notWritten}`);
+    }
     throw error;
   } finally {
     removeInterrupt();

@@ -2,7 +2,7 @@
  * Saving and loading model files in Node: atomic writes, and read errors that name the file.
  */
 import { readFileSync } from 'node:fs';
-import type { ModelState } from '../models/model.ts';
+import type { LanguageModel, ModelState } from '../models/model.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 import {
   decodeModelFile,
@@ -12,18 +12,21 @@ import {
   type ModelFile,
   type TrainingInfo,
 } from './model-file.ts';
+import { decodeModelInput, type ModelInput } from './model-input.ts';
 
 /**
- * Writes a model file atomically: after a crash or a full disk, `path` holds either its previous content or the new
- * complete file.
+ * Writes a model file (format, version, checksum, the model's state and the training record) atomically: after a
+ * crash or a full disk, `path` holds either its previous content or the new complete file.
+ * @param model a model (its `toJSON()` is saved) or a model state
  */
 export function saveModelFile(
   path: string,
-  model: ModelState,
+  model: LanguageModel | ModelState,
   training: TrainingInfo = {},
   options: AtomicWriteOptions = {},
 ): void {
-  writeFileAtomic(path, encodeModelFile(model, training), options);
+  const state = typeof (model as LanguageModel).toJSON === 'function' ? (model as LanguageModel).toJSON() : (model as ModelState);
+  writeFileAtomic(path, encodeModelFile(state, training), options);
 }
 
 /**
@@ -31,14 +34,24 @@ export function saveModelFile(
  * @throws ModelFileError naming the file: missing, unreadable, truncated, corrupt, newer version or wrong kind
  */
 export function loadModelFile(path: string, options: DecodeOptions = {}): ModelFile {
-  let text: string;
+  return decodeModelFile(readModelText(path), path, options);
+}
+
+/**
+ * Reads a model file or a bare `toJSON()` state (see {@link decodeModelInput}); `bare` says which it was, since a
+ * bare state has no checksum to check.
+ */
+export function loadModelInput(path: string, options: DecodeOptions = {}): ModelInput {
+  return decodeModelInput(readModelText(path), path, options);
+}
+
+function readModelText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ModelFileError(path, 'does not exist');
     if (code === 'EISDIR') throw new ModelFileError(path, 'is a directory, not a file');
     throw new ModelFileError(path, `cannot be read (${(error as Error).message})`);
   }
-  return decodeModelFile(text, path, options);
 }

@@ -26,7 +26,7 @@ export const MODEL_FILE_VERSION = 2;
 /** One point of the loss curve. `dev` is absent at steps where the dev set was not evaluated. */
 export interface LossPoint {
   step: number;
-  /** Training loss (minibatch loss at this step). */
+  /** Training loss: mean NLL (the MLP's minibatch loss; the neural bigram's NLL without its λ·mean(W²) term). */
   train: number;
   /** Dev loss, when evaluated at this step. */
   dev?: number;
@@ -115,23 +115,48 @@ export interface DecodeOptions {
  * Parses and checks a model file: valid JSON, the right format, a version this code can read, a known model kind,
  * well-formed tensors whose data length matches their shape, and a matching checksum.
  * @param source the file name, used in error messages
- * @throws ModelFileError naming `source` and what is wrong
+ * @throws ModelFileError naming `source` and what is wrong; a bare `toJSON()` state is refused with a pointer to
+ *   `modelFromJSON`, which takes it
  */
 export function decodeModelFile(text: string, source: string, options: DecodeOptions = {}): ModelFile {
-  const fail = (problem: string): never => {
-    throw new ModelFileError(source, problem);
-  };
-  if (text.trim() === '') fail('is empty');
-  let doc: unknown;
+  return checkModelFile(parseModelJson(text, source), source, options);
+}
+
+/** JSON.parse with the errors of a model file: empty, truncated, not JSON. */
+export function parseModelJson(text: string, source: string): unknown {
+  if (text.trim() === '') throw new ModelFileError(source, 'is empty');
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const trimmed = text.trimEnd();
     const reason = error instanceof Error ? error.message : String(error);
-    if (trimmed.startsWith('{') && !trimmed.endsWith('}')) fail(`is truncated (not a complete JSON document: ${reason})`);
-    fail(`is not valid JSON (${reason})`);
+    if (trimmed.startsWith('{') && !trimmed.endsWith('}')) {
+      throw new ModelFileError(source, `is truncated (not a complete JSON document: ${reason})`);
+    }
+    throw new ModelFileError(source, `is not valid JSON (${reason})`);
   }
+}
+
+/** True for an object with the fields of a bare {@link ModelState} (what `toJSON()` returns) and no `format`. */
+export function isBareModelState(doc: unknown): boolean {
+  return isObject(doc) && doc.format === undefined && 'kind' in doc && 'tensors' in doc;
+}
+
+/**
+ * {@link decodeModelFile} on an already parsed document (e.g. `JSON.parse` of a file, or a file object built in
+ * memory): every check, the checksum included.
+ */
+export function checkModelFile(doc: unknown, source: string, options: DecodeOptions = {}): ModelFile {
+  const fail = (problem: string): never => {
+    throw new ModelFileError(source, problem);
+  };
   if (!isObject(doc)) return fail('is not a JSON object');
+  if (isBareModelState(doc)) {
+    fail(
+      'is a bare model state (the output of toJSON(): kind, config, vocab, tensors) with no format, version or ' +
+        'checksum: load it with modelFromJSON(state), or write a complete model file with saveModelFile(path, model)',
+    );
+  }
   if (doc.format !== MODEL_FILE_FORMAT) {
     fail(`is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}")`);
   }
@@ -149,16 +174,7 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   if (!isObject(model)) return fail('has no "model" object');
   const training = doc.training === undefined ? {} : doc.training;
   if (!isObject(training)) return fail('has a "training" field that is not an object');
-
-  if (!isModelKind(model.kind)) {
-    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${MODEL_KINDS.join(', ')})`);
-  }
-  if (!isObject(model.config)) fail('has no model "config" object');
-  if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {
-    fail('has no model "vocab" list of strings');
-  }
-  if (!isObject(model.tensors)) return fail('has no model "tensors" object');
-  for (const [name, tensor] of Object.entries(model.tensors)) checkTensor(name, tensor, fail);
+  checkModelState(model, fail);
 
   const expected = checksumOf(version as number, model, training);
   if (doc.checksum !== expected) {
@@ -174,7 +190,24 @@ export function decodeModelFile(text: string, source: string, options: DecodeOpt
   return { version: version as number, model: model as unknown as ModelState, training: training as TrainingInfo };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/**
+ * The structure every model state must have — a known kind, a config object, a vocabulary of strings, well-formed
+ * tensors — checked without a checksum (a bare state has none). Calls `fail` with the first problem.
+ */
+export function checkModelState(model: Record<string, unknown>, fail: (problem: string) => never): void {
+  if (!isModelKind(model.kind)) {
+    fail(`has an unknown model kind ${JSON.stringify(model.kind)} (expected one of ${MODEL_KINDS.join(', ')})`);
+  }
+  if (!isObject(model.config)) fail('has no model "config" object');
+  if (!Array.isArray(model.vocab) || !model.vocab.every((c) => typeof c === 'string')) {
+    fail('has no model "vocab" list of strings');
+  }
+  if (!isObject(model.tensors)) fail('has no model "tensors" object');
+  for (const [name, tensor] of Object.entries(model.tensors as Record<string, unknown>)) checkTensor(name, tensor, fail);
+}
+
+/** A plain object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

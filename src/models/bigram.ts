@@ -14,6 +14,7 @@ import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
+import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 import type { TrainingSession, TrainingSetup } from './training.ts';
 
@@ -83,6 +84,8 @@ export class NeuralBigram implements LanguageModel {
   /** V×V scratch: log-softmax of W (count path). */
   private readonly logP: Ptr;
   private data: BigramData | null = null;
+  /** Mean NLL (the loss without the λ·mean(W²) penalty) of the last lossAndGradient or step: what NLL curves plot. */
+  lastNll = Number.NaN;
 
   private constructor(vocab: Vocabulary, seed: number, regularization: number, backend: Backend) {
     this.vocab = vocab;
@@ -194,6 +197,7 @@ export class NeuralBigram implements LanguageModel {
     } else {
       throw new Error(`NeuralBigram: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
     }
+    this.lastNll = loss; // issue 10: the data part alone, for curves labelled "mean NLL"
     const lambda = this.regularization;
     if (lambda > 0) {
       loss += (lambda * be.sumSquares(this.W, n)) / n;
@@ -336,6 +340,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** The model saved by {@link NeuralBigram.toJSON}, on the given backend (default 'wasm'). */
   static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<NeuralBigram> {
+    rejectModelFile(state, 'NeuralBigram.fromJSON'); // issue 10: a whole model file gets a pointer to modelFromJSON
     if (!state || state.kind !== 'bigram') throw new Error(`NeuralBigram.fromJSON: expected kind 'bigram', got ${JSON.stringify(state?.kind)}`);
     const vocab = Vocabulary.fromChars(state.vocab);
     const W = decodeTensor(state.tensors?.W, 'W', [vocab.size, vocab.size]);

@@ -8,6 +8,7 @@ import { BatchNorm1d, Embedding, FlattenConsecutive, Linear, Sequential, Tanh, t
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import { ContextModel } from './context-model.ts';
 import type { ModelState } from './model.ts';
+import { rejectModelFile } from './state-guard.ts';
 
 /** Options for {@link MLP.create}. */
 export interface MLPOptions {
@@ -78,6 +79,7 @@ export class MLP extends ContextModel<MLPConfig> {
 
   /** The model saved by {@link MLP.toJSON}, on the given backend (default 'wasm'), in eval mode. */
   static async fromJSON(state: ModelState, options: { backend?: BackendOption } = {}): Promise<MLP> {
+    rejectModelFile(state, 'MLP.fromJSON'); // issue 10: a whole model file gets a pointer to modelFromJSON
     if (!state || state.kind !== 'mlp') throw new Error(`MLP.fromJSON: expected kind 'mlp', got ${JSON.stringify(state?.kind)}`);
     const vocab = Vocabulary.fromChars(state.vocab);
     const config = checkConfig((state.config ?? {}) as Partial<MLPConfig>, 'MLP.fromJSON: config');

@@ -6,6 +6,7 @@ import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
+import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 
 /** Options for {@link NGramModel.fit}. */
@@ -143,6 +144,7 @@ export class NGramModel implements LanguageModel {
 
   /** The model saved by {@link NGramModel.toJSON}. */
   static fromJSON(state: ModelState): NGramModel {
+    rejectModelFile(state, 'NGramModel.fromJSON'); // issue 10: a whole model file gets a pointer to modelFromJSON
     if (!state || state.kind !== 'ngram') throw new Error(`NGramModel.fromJSON: expected kind 'ngram', got ${JSON.stringify(state?.kind)}`);
     const n = state.config?.n as number;
     const smoothing = state.config?.smoothing as number;

@@ -2,6 +2,10 @@
  * Generation shared by every model: start from `.`s (plus an optional prefix), draw the next character from the
  * model's distribution, stop at `.` or at maxLength. All words of a call are generated together, one character
  * position at a time, so a neural model evaluates one batch per position instead of one row per character.
+ *
+ * Prefix stability: word i of a call draws from its own PRNG stream, seeded from (seed, i) by {@link sampleStreamSeed},
+ * never from a stream shared with the other words. So the first k words of `count: n` are exactly the words of
+ * `count: k` (same seed, temperature, prefix and maxLength), in Node and in the browser alike.
  */
 import { Rng } from '../rng.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
@@ -32,6 +36,24 @@ export function resolveSampleOptions(vocab: Vocabulary, options: SampleOptions =
   return { count, seed, temperature, maxLength, prefix: vocab.encode(prefix), topK: topK ?? Infinity };
 }
 
+/** murmur3's 32-bit finalizer: every input bit flips about half of the output bits. */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The seed of word `index`'s stream in a sampling call with `seed`: a 32-bit hash of the pair, so neighbouring seeds
+ * and neighbouring indices give unrelated streams. Integer arithmetic only: the same in every JavaScript engine.
+ */
+export function sampleStreamSeed(seed: number, index: number): number {
+  if (!Number.isInteger(seed)) throw new Error(`sampleStreamSeed: seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(index) || index < 0) throw new Error(`sampleStreamSeed: index must be an integer >= 0, got ${index}`);
+  // seed and index are combined after mixing one of them, so (s, i) and (i, s) differ; both taken modulo 2^32 as Rng does
+  return fmix32((fmix32(seed >>> 0) + Math.imul(index >>> 0, 0x9e3779b9)) >>> 0);
+}
+
 /**
  * Fills `out` (B × V) with the model's scores for the next character after each of the B contexts (B × contextLength
  * ids, row-major): log-probabilities or logits — anything whose softmax is the distribution.
@@ -40,8 +62,8 @@ export type NextScores = (contexts: Int32Array, B: number, out: Float64Array) =>
 
 /**
  * Words drawn from a model given as a {@link NextScores} function. `contextLength` is how many previous ids the model
- * looks at (0 for a unigram). Scores are divided by the temperature and soft-maxed in float64; the draw uses
- * {@link Rng.choice}. A word stops at `.` (not included) or when it reaches maxLength characters (prefix included).
+ * looks at (0 for a unigram). Scores are divided by the temperature and soft-maxed in float64; word i draws with
+ * {@link Rng.choice} from its own `new Rng(sampleStreamSeed(seed, i))`, so a call is prefix-stable in `count`. A word stops at `.` (not included) or when it reaches maxLength characters (prefix included).
  */
 export function sampleWords(
   vocab: Vocabulary,
@@ -53,7 +75,8 @@ export function sampleWords(
   const { count, seed, temperature, maxLength, prefix } = options;
   const topK = options.topK ?? Infinity;
   const V = vocab.size;
-  const rng = new Rng(seed);
+  // one stream per word: what word i gets never depends on how many words are drawn after it
+  const streams = Array.from({ length: count }, (_, i) => new Rng(sampleStreamSeed(seed, i)));
   const words: number[][] = Array.from({ length: count }, () => prefix.slice());
   let active = words.map((_, i) => i).filter((i) => words[i]!.length < maxLength);
   const contexts = new Int32Array(count * contextLength);
@@ -80,7 +103,7 @@ export function sampleWords(
       }
       for (let v = 0; v < V; v++) probs[v] = Math.exp((scores[b * V + v]! - max) / temperature);
       if (topK < V) keepTopK(probs, scores.subarray(b * V, (b + 1) * V), topK, sorted);
-      const id = rng.choice(probs);
+      const id = streams[active[b]!]!.choice(probs);
       if (id === 0) continue;
       const w = words[active[b]!]!;
       w.push(id);

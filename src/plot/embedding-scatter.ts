@@ -3,7 +3,11 @@
  * embedding dimensions the rows are projected on their first two principal components (the plane that keeps the
  * most variance), since two raw coordinates of a 10-D embedding show an arbitrary slice.
  */
+import { spreadLabels } from './label-layout.ts';
 import { esc, linearScale, niceTicks, px, svgDocument, text, tickLabel } from './svg.ts';
+
+/** Radius of a character's round marker, in SVG units. */
+const MARKER_RADIUS = 11;
 
 /** Input of {@link embeddingScatterSvg}. */
 export interface EmbeddingData {
@@ -132,11 +136,23 @@ export function embeddingScatterSvg(data: EmbeddingData): string {
   body.push(text((margin.left + width - margin.right) / 2, height - 12, axes[0], { anchor: 'middle', fill: '#444' }));
   const my = (margin.top + height - margin.bottom) / 2;
   body.push(text(16, my, axes[1], { anchor: 'middle', fill: '#444', extra: ` transform="rotate(-90 16 ${px(my)})"` }));
+  // markers that would hide each other are nudged apart; a moved one keeps a thin line to its true position
+  const exact = points.map(([x, y]) => ({ x: sx(x), y: sy(y) }));
+  const placed = spreadLabels(exact, MARKER_RADIUS, {
+    left: margin.left, top: margin.top, right: width - margin.right, bottom: height - margin.bottom,
+  });
   points.forEach(([x, y], i) => {
+    const at = placed[i]!;
+    const from = exact[i]!;
+    const moved = Math.hypot(at.x - from.x, at.y - from.y) > 0.5;
     body.push(
-      `<g><title>${esc(`'${chars[i]}': (${x.toPrecision(4)}, ${y.toPrecision(4)})`)}</title>` +
-        `<circle cx="${px(sx(x))}" cy="${px(sy(y))}" r="11" fill="#6a3d9a"/>` +
-        text(sx(x), sy(y) + 4.5, chars[i], { size: 13, anchor: 'middle', fill: 'white', weight: 'bold' }) +
+      `<g><title>${esc(`'${chars[i]}': (${x.toPrecision(4)}, ${y.toPrecision(4)})${moved ? ', label moved apart' : ''}`)}</title>` +
+        (moved
+          ? `<line class="leader" x1="${px(from.x)}" y1="${px(from.y)}" x2="${px(at.x)}" y2="${px(at.y)}" stroke="#6a3d9a" stroke-width="1"/>` +
+            `<circle class="true-position" cx="${px(from.x)}" cy="${px(from.y)}" r="2" fill="#6a3d9a"/>`
+          : '') +
+        `<circle cx="${px(at.x)}" cy="${px(at.y)}" r="${MARKER_RADIUS}" fill="#6a3d9a"/>` +
+        text(at.x, at.y + 4.5, chars[i], { size: 13, anchor: 'middle', fill: 'white', weight: 'bold' }) +
         '</g>',
     );
   });

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
@@ -25,7 +26,16 @@ export async function oneStep(lib, backend) {
   const vocab = lib.Vocabulary.fromWords(words);
   const model = await lib.MLP.create({ vocab, blockSize: 3, embedDim: 4, hidden: [16], seed: 5, backend: backend ?? 'wasm' });
   const result = await lib.train(model, { data: { train: words }, steps: 1, batchSize: 16, lr: 0.1, seed: 5 });
+  // prefix-stable sampling, every model kind: the first 4 of 10 words must be the 4 words of a call for 4
+  const ngram = lib.NGramModel.fit(words, { n: 3, smoothing: 0.1, vocab });
+  const bigram = await lib.NeuralBigram.create({ vocab, seed: 5, backend: backend ?? 'wasm' });
+  bigram.trainFullBatch(words, { steps: 5, lr: 10 });
+  const prefix = {};
+  for (const [kind, m] of [['mlp', model], ['ngram', ngram], ['bigram', bigram]]) {
+    prefix[kind] = { ten: m.sample({ count: 10, seed: 9 }), four: m.sample({ count: 4, seed: 9 }) };
+  }
   return {
+    prefix,
     backend: model.backend.name,
     steps: result.steps,
     loss: result.history[0].trainLoss,
@@ -63,6 +73,17 @@ try {
 <title>CSP without wasm-unsafe-eval</title>
 <script type="module" src="./csp.js"></script>`,
   'one-step.js': ONE_STEP,
+  'names.html': `<!doctype html>
+<title>names</title>
+<script type="module">
+  import * as lib from './makemore.js';
+  const vocab = lib.Vocabulary.fromWords(['ab']);
+  console.log(vocab);
+  let stack = '';
+  try { lib.Vocabulary.fromWords(['a.b']); } catch (e) { stack = e.stack; }
+  const exported = Object.entries(lib).filter(([, v]) => typeof v === 'function').map(([k, v]) => [k, v.name]);
+  window.result = { constructorName: vocab.constructor.name, stack, exported };
+</script>`,
 };
 
 let fx: BrowserFixture;
@@ -111,6 +132,40 @@ describe('bundle in a bare page', () => {
     expect(result).toStrictEqual(expected);
   }, 90_000);
 
+  it('samples are prefix-stable in Chromium too, for every model kind, with the words of Node', async () => {
+    const { result } = await resultOf('index.html');
+    const prefix = (result as { prefix: Record<string, { ten: string[]; four: string[] }> }).prefix;
+    expect(Object.keys(prefix)).toEqual(['mlp', 'ngram', 'bigram']);
+    for (const [kind, { ten, four }] of Object.entries(prefix)) expect(four, kind).toEqual(ten.slice(0, 4));
+    expect(prefix).toStrictEqual((expected as unknown as { prefix: unknown }).prefix);
+  }, 90_000);
+
+  it('keeps class and function names (console.log shows Vocabulary {…}, stacks name our functions) and ships source maps', async () => {
+    const logged: string[] = [];
+    const onConsole = (m: { text(): string }): void => void logged.push(m.text());
+    page.on('console', onConsole);
+    const { result, failure } = await resultOf('names.html');
+    page.off('console', onConsole);
+    expect(failure).toBeUndefined();
+    const r = result as { constructorName: string; stack: string; exported: [string, string][] };
+    expect(r.constructorName).toBe('Vocabulary');
+    expect(logged.join('\n')).toMatch(/^Vocabulary\b/m);
+    expect(r.stack).toMatch(/at (Function|Vocabulary)\.fromWords /);
+    // every exported class and function has the name it has in the sources (not a minified letter)
+    expect(r.exported.length).toBeGreaterThan(20);
+    const sourceNames = Object.entries(library).filter(([, v]) => typeof v === 'function').map(([k, v]) => [k, (v as { name: string }).name]);
+    const byExport = (a: string[], b: string[]): number => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0);
+    expect([...r.exported].sort(byExport)).toEqual(sourceNames.sort(byExport));
+    expect(r.exported.filter(([k, name]) => k === name).length).toBeGreaterThan(20);
+    for (const file of ['makemore.js', 'makemore.nowasm.js']) {
+      const text = readFileSync(join(fx.dist, file), 'utf8');
+      expect(text.trimEnd().endsWith(`//# sourceMappingURL=${file}.map`), file).toBe(true);
+      const map = JSON.parse(readFileSync(join(fx.dist, `${file}.map`), 'utf8')) as { version: number; sources: string[] };
+      expect(map.version).toBe(3);
+      expect(map.sources.some((s) => s.endsWith('src/data/vocabulary.ts')), file).toBe(true);
+    }
+  }, 90_000);
+
   it('dist/makemore.nowasm.js loads kernels.wasm by URL or from bytes under a strict CSP', async () => {
     const { result, failure } = await resultOf('csp.html');
     expect(failure).toBeUndefined();
@@ -143,6 +198,8 @@ describe('bundle in a bare page', () => {
   it('the same bundle runs in Node too, with the same numbers', async () => {
     const bundle = await import(pathToFileURL(join(fx.dist, 'makemore.js')).href);
     expect(await oneStepInNode(bundle)).toStrictEqual(expected);
+    // names kept: Node's console.log (util.inspect) shows the class, not a minified letter
+    expect(inspect(bundle.Vocabulary.fromWords(['ab']))).toMatch(/^Vocabulary \{/);
     // the names are kept out of the library bundle, and it says where they are
     expect(() => bundle.defaultNames()).toThrow(/names\.js/);
     const names = await import(pathToFileURL(join(fx.dist, 'names.js')).href);

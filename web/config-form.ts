@@ -1,0 +1,58 @@
+/**
+ * Reading the demo's Model panel: every field checked, with a message that names the field as the page labels it.
+ */
+import type { Kind, RunConfig } from './protocol.ts';
+
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
+
+function input(id: string): HTMLInputElement {
+  const el = document.getElementById(id);
+  if (!(el instanceof HTMLInputElement)) throw new Error(`demo: input #${id} is missing from the page`);
+  return el;
+}
+
+/** The number in field `id`, checked against [min, max] (and integrality). */
+function num(id: string, integer: boolean, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const field = input(id);
+  const label = field.closest('label')?.firstChild?.textContent?.trim() ?? id;
+  const v = Number(field.value);
+  if (field.value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+    const what = integer ? 'an integer' : 'a number';
+    throw new Error(`${label} must be ${what} from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got '${field.value}'.`);
+  }
+  return v;
+}
+
+/** The configuration in the form for a model `kind`, checked; throws a readable message naming the field. */
+export function readConfig(kind: Kind): RunConfig {
+  return {
+    kind,
+    seed: num('seed', true, 0, 2 ** 31 - 1),
+    order: num('order', true, 1, 5),
+    smoothing: num('smoothing', false, 0),
+    regularization: num('regularization', false, 0),
+    blockSize: num('blockSize', true, 1, 16),
+    // recurrent (issue 14): their own embedding and hidden-state fields
+    embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
+    hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
+    batchNorm: input('batchNorm').checked,
+    steps: num('steps', true, 1, 10_000_000),
+    batchSize: num('batchSize', true, 1, 4096),
+    lr: num('lr', false, 0),
+    // empty: never (as the CLI without --lr-decay-at for the bigram); else the rule of the CLI's --lr-decay-at
+    decayStep: input('decayStep').value.trim() === '' ? null : num('decayStep', true, 0),
+    weightDecay: num('weightDecay', false, 0),
+    evalEvery: num('evalEvery', true, 1),
+  };
+}
+
+/** Hidden layer widths: comma-separated integers ('' is no hidden layer: a linear model of the embeddings). */
+function readHidden(): number[] {
+  const raw = input('hidden').value.trim();
+  if (raw === '') return [];
+  const widths = raw.split(/[\s,]+/).map(Number);
+  if (widths.length > 4 || widths.some((w) => !Number.isInteger(w) || w < 1 || w > 1024)) {
+    throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
+  }
+  return widths;
+}
