@@ -233,8 +233,9 @@ for (const cell of ['rnn', 'gru', 'lstm'] as const) {
   const splits = recurrentSplits;
   const model = await RecurrentLM.create({ cell, vocab, blockSize: sequenceLength(words), embedDim: 64, hidden: 64, seed, backend });
   const start = performance.now();
-  await train(model, {
-    data: { train: splits.train }, steps: recurrentSteps, batchSize: 32, seed, lr: 5e-4,
+  // the dev loss every 500 steps, as makemore.py evaluates its test set and keeps the best (on its split dev = test)
+  const result = await train(model, {
+    data: { train: splits.train, dev: splits.dev }, evalEvery: 500, steps: recurrentSteps, batchSize: 32, seed, lr: 5e-4,
     optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 },
     progressEvery: Math.max(1, Math.round(recurrentSteps / 20)),
     onProgress: (p) => process.stderr.write(`  ${cell} step ${p.step}/${p.steps} loss ${p.trainLoss.toFixed(4)} (${Math.round(p.stepsPerSecond)} steps/s)\n`),
@@ -242,12 +243,13 @@ for (const cell of ['rnn', 'gru', 'lstm'] as const) {
   const seconds = (performance.now() - start) / 1000;
   const losses = { train: model.nll(splits.train), dev: model.nll(splits.dev), test: model.nll(splits.test) };
   const mean = (losses.dev + losses.test) / 2;
+  const bestDev = Math.min(...result.history.map((h) => h.devLoss ?? Infinity));
   const want = RECURRENT_TARGETS[cell];
   const full = recurrentSteps >= 20000 && !makemoreSplit;
   const countOk = want.parameters === undefined || model.parameterCount === want.parameters;
   report(cell, {
     parameters: model.parameterCount, steps: recurrentSteps, backend, split: makemoreSplit ? 'makemore (1000 test words)' : 'ours (80/10/10)', train: round(losses.train), dev: round(losses.dev),
-    test: round(losses.test), mean: round(mean), torchTest: want.torch ?? null, seconds: round(seconds, 1),
+    test: round(losses.test), mean: round(mean), bestDevEvery500: round(bestDev), torchTest: want.torch ?? null, seconds: round(seconds, 1),
     stepsPerSecond: Math.round(recurrentSteps / seconds), samples: model.sample({ count: 8, seed }),
   }, countOk && (!full || mean <= want.mean),
   `${model.parameterCount} parameters${want.parameters ? ` (makemore.py ${want.parameters})` : ''}; mean of dev and test ` +
