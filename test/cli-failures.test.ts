@@ -126,7 +126,8 @@ describe('messages where the cause is elsewhere', { timeout: 60_000 }, () => {
     // a copy of the script in a directory with no shared/ beside it; its imports reach the real sources by symlink
     const repo = join(dir, 'repo');
     mkdirSync(join(repo, 'scripts'), { recursive: true });
-    copyFileSync(join(ROOT, 'scripts', 'reference.ts'), join(repo, 'scripts', 'reference.ts'));
+    // the script and the modules beside it that it imports (reference-wavenet.ts)
+    for (const f of ['reference.ts', 'reference-wavenet.ts']) copyFileSync(join(ROOT, 'scripts', f), join(repo, 'scripts', f));
     symlinkSync(join(ROOT, 'src'), join(repo, 'src'));
     symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
     writeFileSync(join(repo, 'package.json'), '{ "type": "module" }\n'); // an ES module, as in the repository

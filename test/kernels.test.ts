@@ -152,6 +152,20 @@ function cases(): Case[] {
       return [readF32(be, p, n)];
     });
     add('sumSquares', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquares(putF32(be, rng.floats(n)), n))]);
+    add('sum', `n=${n}`, (be, rng) => [Float64Array.of(be.sum(putF32(be, rng.floats(n)), n))]);
+    add('sumSquaredDeviations', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquaredDeviations(putF32(be, rng.floats(n)), n, 0.1))]);
+    add('countAbove', `n=${n}`, (be, rng) => [Float64Array.of(be.countAbove(putF32(be, rng.floats(n)), n, 0.5))]);
+    add('maxAbs', `n=${n}`, (be, rng) => [Float64Array.of(be.maxAbs(putF32(be, rng.floats(n)), n))]);
+    add('histogram', `n=${n}`, (be, rng) => {
+      const counts = putF32(be, new Float32Array(9));
+      be.histogram(counts, putF32(be, rng.floats(n)), n, -0.8, 0.8, 9);
+      return [readF32(be, counts, 9)];
+    });
+    add('subtract', `n=${n}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(n));
+      be.subtract(y, putF32(be, rng.floats(n)), putF32(be, rng.floats(n)), n);
+      return [readF32(be, y, n)];
+    });
   }
   addRecurrentCases(add); // recurrent (issue 14)
   return out;

@@ -1,6 +1,7 @@
 /**
  * Reading the demo's Model panel: every field checked, with a message that names the field as the page labels it.
  */
+import type { InitScheme } from '../src/nn/init-schemes.ts';
 import type { Kind, RunConfig } from './protocol.ts';
 
 const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
@@ -36,6 +37,9 @@ export function readConfig(kind: Kind): RunConfig {
     embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
     hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
     batchNorm: input('batchNorm').checked,
+    init: (document.getElementById('init') as HTMLSelectElement).value as InitScheme,
+    diagnosticsEvery: num('diagnosticsEvery', true, 0),
+    flatten: num('flatten', true, 2, 16),
     steps: num('steps', true, 1, 10_000_000),
     batchSize: num('batchSize', true, 1, 4096),
     lr: num('lr', false, 0),
@@ -55,4 +59,19 @@ function readHidden(): number[] {
     throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
   }
   return widths;
+}
+
+/** The network fields of the kinds that share them: the lecture's sizes when switching between the MLP and the WaveNet. */
+const NETWORK_DEFAULTS: Partial<Record<Kind, { blockSize: number; embedDim: number; hidden: string }>> = {
+  mlp: { blockSize: 3, embedDim: 10, hidden: '200' },
+  wavenet: { blockSize: 8, embedDim: 24, hidden: '128' },
+};
+
+/** Puts the lecture's context, embedding and hidden sizes of `kind` in the network fields (other kinds: no change). */
+export function setNetworkDefaults(kind: Kind): void {
+  const n = NETWORK_DEFAULTS[kind];
+  if (!n) return;
+  input('blockSize').value = String(n.blockSize);
+  input('embedDim').value = String(n.embedDim);
+  input('hidden').value = n.hidden;
 }

@@ -8,7 +8,7 @@
  */
 import {
   NGramModel, Rng, Vocabulary, createBackend, modelKind, readWords, splitWords, train, TrainingDivergedError,
-  type AnyModel, type ModelSettings, type Trainable, type TrainProgress, type WordSplits,
+  type AnyModel, type ModelSettings, type Trainable, type TrainOptions, type TrainProgress, type WordSplits,
 } from '../src/index.ts';
 import { checkDevLoss, divergenceMessage } from '../src/divergence.ts';
 import { stepDecay } from '../src/lr-schedule.ts';
@@ -101,7 +101,8 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
   const entry = modelKind(config.kind, 'demo');
   const settings: ModelSettings = {
     n: config.order, smoothing: config.smoothing, regularization: config.regularization, blockSize: config.blockSize,
-    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm,
+    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm, flatten: config.flatten,
+    init: config.init ?? 'lecture',
   };
   const backend = entry.training ? await createBackend('wasm') : undefined;
   const model = await entry.create(vocab, settings, { seed: config.seed, backend, words: splits.train, allWords: words });
@@ -181,6 +182,7 @@ async function fit(r: Run): Promise<void> {
       seed: r.batches,
       signal: controller.signal,
       onProgress,
+      ...diagnosticsOf(r, offset),
       yieldEveryMs: 30,
     });
     r.seconds += result.seconds;
@@ -203,6 +205,14 @@ async function fit(r: Run): Promise<void> {
   } finally {
     r.controller = null;
   }
+}
+
+/** train()'s diagnostics options for a run that asks for them: each step's statistics go to the page. */
+function diagnosticsOf(r: Run, offset: number): Pick<TrainOptions, 'diagnosticsEvery' | 'onDiagnostics'> {
+  const every = r.config.diagnosticsEvery ?? 0;
+  if (!(every > 0) || !modelKind(r.config.kind).training?.diagnostics) return {};
+  // train() counts from this call's first step; a resumed run continues the count, so map back onto the run's steps
+  return { diagnosticsEvery: every, onDiagnostics: (d) => post({ type: 'diagnostics', step: offset + d.step, diagnostics: d.diagnostics }) };
 }
 
 function finish(r: Run, stopped: boolean): void {

@@ -23,8 +23,8 @@ function speedup(results: readonly Result[], pick: (r: Result) => boolean, other
 }
 
 /**
- * The issue's targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend; matmul at
- * 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
+ * The issue's targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend (the same for
+ * the part-5 WaveNet step, when it was run); matmul at 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
  */
 export function checkTargets(results: readonly Result[], part3Label: string): TargetCheck[] {
   const out: TargetCheck[] = [];
@@ -34,6 +34,12 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
   const part3 = (r: Result): boolean => r.bench === 'mlp-step' && r.config === part3Label;
   add('MLP step, part-3 config, vs TF.js wasm', speedup(results, part3, 'tfjs-wasm'), 20);
   add('MLP step, part-3 config, vs our JS backend', speedup(results, part3, 'js'), 20);
+  // one WaveNet configuration per run (the lecture's, or its small --quick version)
+  const wavenet = (r: Result): boolean => r.bench === 'wavenet-step';
+  if (results.some(wavenet)) {
+    add('WaveNet step, part-5 config, vs TF.js wasm', speedup(results, wavenet, 'tfjs-wasm'), 20);
+    add('WaveNet step, part-5 config, vs our JS backend', speedup(results, wavenet, 'js'), 20);
+  }
   for (const form of ['matmul', 'matmulTN', 'matmulNT']) {
     const r = speedup(results, (x) => x.bench === form && x.shape === '512x512x512', 'tfjs-wasm');
     if (!Number.isNaN(r)) add(`${form} 512³ vs TF.js wasm`, r, 1.25);

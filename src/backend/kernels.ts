@@ -242,6 +242,40 @@ export const KERNEL_TABLE = {
     args: [f32('x', n_), size('n')],
     returns: 'number',
   },
+  /** Σ x over n elements, accumulated in float64 (a mean's numerator; diagnostics). */
+  sum: {
+    args: [f32('x', n_), size('n')],
+    returns: 'number',
+  },
+  /** Σ (x − center)² over n elements, accumulated in float64: n·variance when center is the mean (diagnostics). */
+  sumSquaredDeviations: {
+    args: [f32('x', n_), size('n'), scalar('center', 'finite')],
+    returns: 'number',
+  },
+  /** How many of the n elements have |x| > threshold (NaN never counts): tanh saturation (diagnostics). */
+  countAbove: {
+    args: [f32('x', n_), size('n'), scalar('threshold', 'nonNegative')],
+    returns: 'number',
+  },
+  /** max |x| over n elements, NaN skipped (0 when none is finite): a data-driven histogram's range. */
+  maxAbs: {
+    args: [f32('x', n_), size('n')],
+    returns: 'number',
+  },
+  /**
+   * counts[0..N) = how many of the n elements of x fall in each of N equal bins over [lo, hi] (counts as float32,
+   * overwritten): bin = trunc((x − lo)·(N / (hi − lo))) in float32, clamped to [0, N − 1] — values below lo and NaN go
+   * to the first bin, values at or above hi to the last: the counts sum to n. Needs lo < hi.
+   */
+  histogram: {
+    args: [f32('counts', N_), f32('x', n_), size('n'), scalar('lo', 'finite'), scalar('hi', 'finite'), size('N')],
+    returns: 'void',
+  },
+  /** y = a − b over n elements (y may alias a or b): a step's update from the states before and after it. */
+  subtract: {
+    args: [f32('y', n_), f32('a', n_), f32('b', n_), size('n')],
+    returns: 'void',
+  },
   // recurrent (issue 14)
   /** y = σ(x) = 1/(1 + e^−x) over n elements (y may alias x). */
   sigmoidForward: {

@@ -22,8 +22,8 @@ export function mainHelp(): string {
   return [
     'Usage: makemore <command> [flags]',
     '',
-    'Character-level language models (n-gram counts, neural bigram, MLP with BatchNorm) as in Karpathy\'s makemore,',
-    'with a WebAssembly SIMD core.',
+    'Character-level language models (n-gram counts, neural bigram, MLP with BatchNorm, WaveNet) as in Karpathy\'s',
+    'makemore, with a WebAssembly SIMD core.',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),

@@ -2,7 +2,7 @@
  * The settings of a `makemore train` run resolved from its flags and the model kind's defaults in the registry — or,
  * for `--resume`, from the saved run, with only the flags that do not change its course (steps, evaluation, output).
  */
-import type { ModelKindEntry, ModelSettings, RegisteredKind } from '../models/registry.ts';
+import { defaultDecayStep, type ModelKindEntry, type ModelSettings, type RegisteredKind } from '../models/registry.ts';
 import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from '../nn/optim.ts';
 import { UsageError, type ParsedFlags } from './args.ts';
 import { flag } from './command.ts';
@@ -26,6 +26,9 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
   const settings: ModelSettings = {};
   for (const o of entry.options) {
     if (o.type === 'off-switch') settings[o.key] = !flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'on-switch') settings[o.key] = flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'enum') settings[o.key] = flag<string>(parsed, o.flag, o.default);
+    else if (o.type === 'optional-number') settings[o.key] = parsed.has(o.flag) ? flag<number>(parsed, o.flag, 0) : null;
     else {
       const v = flag<number | number[]>(parsed, o.flag, o.default);
       if (o.type === 'int' && o.max !== undefined && (v as number) > o.max) {
@@ -34,6 +37,8 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
       settings[o.key] = v;
     }
   }
+  const problem = entry.validate?.(settings);
+  if (problem) throw new UsageError(`${problem.flags.map((f) => `--${f}`).join(', ')}: ${problem.message}`, 'train');
   return settings;
 }
 
@@ -71,7 +76,7 @@ export function planFromFlags(parsed: ParsedFlags, kind: RegisteredKind, entry: 
   return {
     steps,
     lr: flag<number>(parsed, 'lr', t.lr),
-    lrDecayAt: parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : t.lrDecay === 'half' ? Math.floor(steps / 2) : null,
+    lrDecayAt: parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : defaultDecayStep(t, steps),
     weightDecay,
     optimizer,
     evalEvery: flag<number>(parsed, 'eval-every', Math.max(1, Math.floor(steps / 20))),

@@ -21,6 +21,7 @@ import { stepDecay } from '../lr-schedule.ts';
 import { curveLoss } from '../models/curve-loss.ts';
 import { createReporter, formatDuration, formatLoss, jsonNumber } from './progress.ts';
 import { readResume, type ResumedRun, type TrainSettings } from './resume.ts';
+import { diagnosticsTable, RunLog } from './train-diagnostics.ts';
 import { ONLY_FOR, trainFlags } from './train-flags.ts';
 import { modelSettingsOf, planFromFlags, planFromResume, type TrainingPlan } from './train-plan.ts';
 import { checkOutPath, compactHistory, printSamples, progressInterval } from './train-report.ts';
@@ -33,7 +34,8 @@ const TRAIN_SAMPLES = 10;
 function validate(parsed: ParsedFlags, kind: RegisteredKind): [number, number, number] {
   for (const [name, kinds] of Object.entries(ONLY_FOR)) {
     if (parsed.has(name) && !kinds.includes(kind)) {
-      throw new UsageError(`--${name}: applies to --model ${kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds[kinds.length - 1]}` : kinds[0]}, not to --model ${kind}`, 'train');
+      const list = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : kinds[0];
+      throw new UsageError(`--${name}: applies to --model ${list}, not to --model ${kind}`, 'train');
     }
   }
   const split = flag<number[]>(parsed, 'split', [0.8, 0.1, 0.1]);
@@ -124,7 +126,10 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       steps: plan.steps, batchSize: plan.batchSize, lr: plan.lr, lrDecayAt: plan.lrDecayAt, weightDecay: plan.weightDecay,
       optimizer: plan.optimizer, evalEvery: plan.evalEvery, backend: backendName,
     });
-    const run = await runSteps(model, plan, resumed, { seed, splits, reporter, context, out, topK: topKOf(parsed) });
+    const run = await runSteps(model, plan, resumed, {
+      seed, splits, reporter, context, out,
+      diagnosticsEvery: flag<number>(parsed, 'diagnostics-every', 0), logPath: flag<string>(parsed, 'log'), topK: topKOf(parsed),
+    });
     interrupted = run.stopped;
     best = run.best;
     training = {
@@ -204,7 +209,7 @@ async function runSteps(
   resumed: ResumedRun | null,
   io: {
     seed: number; splits: ReturnType<typeof splitWords>; reporter: ReturnType<typeof createReporter>; context: CliContext; out?: string;
-    topK?: number;
+    diagnosticsEvery: number; logPath: string | undefined; topK?: number;
   },
 ): Promise<StepsRun> {
   const { reporter, splits, seed } = io;
@@ -223,6 +228,7 @@ async function runSteps(
   let best: StepsRun['best'];
   const trainStart = performance.now();
   const { lr, lrDecayAt } = plan;
+  const log = io.logPath === undefined ? null : new RunLog(io.logPath, plan.evalEvery, total);
   let result;
   try {
     result = await train(model as unknown as Trainable, {
@@ -236,7 +242,15 @@ async function runSteps(
       progressEvery: progressInterval(plan.steps, plan.evalEvery),
       seed: rng,
       signal: controller.signal,
+      diagnosticsEvery: io.diagnosticsEvery,
+      onDiagnostics: (r) => {
+        log?.diagnostics(r);
+        reporter.event({ event: 'diagnostics', step: r.step, lr: r.lr, loss: r.loss, diagnostics: r.diagnostics });
+        reporter.line(`diagnostics at step ${r.step} (lr ${r.lr}, batch loss ${formatLoss(r.loss)}):`);
+        for (const l of diagnosticsTable(r.diagnostics)) reporter.line(`  ${l}`);
+      },
       onProgress: (p: TrainProgress) => {
+        log?.progress(p);
         const trainNll = curveLoss(model, p); // the neural bigram's NLL, without its λ·mean(W²) term
         history.push(p.devLoss === undefined ? { step: p.step, train: trainNll } : { step: p.step, train: trainNll, dev: p.devLoss });
         // wall-clock speed, dev evaluations and samples included, so the ETA is honest
@@ -261,6 +275,7 @@ async function runSteps(
     throw error;
   } finally {
     removeInterrupt();
+    log?.close();
     reporter.finish();
   }
   return {
@@ -285,7 +300,8 @@ export const trainCommand: Command = {
     '  makemore train --resume model.json --steps 20000 --out model.json\n' +
     '  makemore train --data names.txt --model ngram --n 3 --split 1,0,0\n' +
     '  makemore train --model bigram --steps 100 --lr 50 --out bigram.json\n' +
-    '  makemore train --optimizer adamw --lr 0.001 --steps 20000',
+    '  makemore train --optimizer adamw --lr 0.001 --steps 20000\n' +
+    '  makemore train --init naive --no-batchnorm --steps 2000 --diagnostics-every 500 --log run.jsonl',
   run: runTrain,
 };
 

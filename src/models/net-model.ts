@@ -10,6 +10,7 @@ import type { Vocabulary } from '../data/vocabulary.ts';
 import type { Layer } from '../nn/layer.ts';
 import { sizeOf } from '../nn/layer.ts';
 import { Net, type Workspace } from '../nn/net.ts';
+import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
 import { checkIds } from './ids.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
@@ -44,6 +45,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   private evalSpace: Workspace | null = null;
   private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
   private mode = true;
+  /** True once a training step ran on the current training workspace: its activations are there to diagnose. */
+  private stepped = false;
 
   /** Ids per example (the context length, or the sequence length T). */
   readonly width: number;
@@ -52,14 +55,19 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Targets of −1 (no target) are allowed: sequence models pad words with them. */
   protected readonly allowsIgnore: boolean;
 
-  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, width: number, allowsIgnore = false) {
+  protected constructor(
+    who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, width: number, allowsIgnore = false,
+    net: { allowSymmetric?: boolean } = {},
+  ) {
     this.who = who;
     this.vocab = vocab;
     this.config = Object.freeze(config);
     this.backend = backend;
     this.width = width;
     this.allowsIgnore = allowsIgnore;
-    this.net = new Net(backend, root, { input: [width], classes: vocab.size, seed: config.seed, name: who.toLowerCase() });
+    this.net = new Net(backend, root, {
+      input: [width], classes: vocab.size, seed: config.seed, name: who.toLowerCase(), allowSymmetric: net.allowSymmetric,
+    });
     this.targetsPerExample = this.net.targetsPerExample;
     // allocated up front so that neither a training step nor an evaluation ever allocates
     this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
@@ -100,6 +108,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     if (this.trainSpace) this.net.freeWorkspace(this.trainSpace);
     this.trainSpace = this.net.workspace(rows, true);
     this.batchViews = null;
+    this.stepped = false;
   }
 
   /**
@@ -143,7 +152,19 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     if (weightDecay !== undefined && weightDecay !== this.net.optimizerSpec.weightDecay) {
       this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay });
     }
+    this.stepped = true;
     return this.net.trainStep(this.trainSpace!, lr);
+  }
+
+  /**
+   * Per-layer statistics of the last training step (activations and their gradients, parameters' grad:data and
+   * update:data; see {@link Diagnostics}), computed now by reduction kernels. Throws before the first step.
+   */
+  diagnostics(options: DiagnosticsOptions = {}): Diagnostics {
+    if (!this.stepped || !this.trainSpace) {
+      throw new Error(`${this.who}.diagnostics: no training step yet (diagnostics describe the last step's batch)`);
+    }
+    return this.net.diagnostics(this.trainSpace, options);
   }
 
   /** Uses this optimizer from now on (its state restarts unless the settings are unchanged). */
@@ -273,6 +294,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
         return this.trainBatch(lr);
       },
       devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
+      diagnostics: (options) => this.diagnostics(options),
       end: () => this.eval(),
     };
   }

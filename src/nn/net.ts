@@ -11,6 +11,8 @@ import type { Backend } from '../backend/backend.ts';
 import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
+import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
+import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 
 /** Options for a {@link Net}. */
@@ -23,6 +25,11 @@ export interface NetOptions {
   seed?: number | Rng;
   /** Optimizer (default plain SGD); changeable later with {@link Net.setOptimizer}. */
   optimizer?: OptimizerKind | OptimizerSpec | Optimizer;
+  /**
+   * Accept a weight matrix whose every element starts equal (zero or constant initialization). Such units get equal
+   * gradients and stay equal forever, so by default it is an error; allowed, training shows it (default false).
+   */
+  allowSymmetric?: boolean;
   /** Prefix of the arena allocation names, for messages (default 'net'). */
   name?: string;
 }
@@ -74,6 +81,10 @@ export class Net {
   /** State, optimizer state and step as they were before the last update that started from a finite loss. */
   private lastFinite: Ptr = 0;
   private lastFiniteStep = 0;
+  /** True when state − lastFinite is the update the last step made (diagnostics' update:data). */
+  private updateKept = false;
+  /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
+  private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
   private disposed = false;
 
   constructor(backend: Backend, root: Layer, options: NetOptions) {
@@ -105,6 +116,14 @@ export class Net {
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
+    if (!options.allowSymmetric) {
+      try {
+        refuseSymmetric(this.tensors, this.backend.arena);
+      } catch (error) {
+        this.dispose();
+        throw error;
+      }
+    }
     this.optimizer = makeOptimizer(options.optimizer);
     this.allocOptimizerState();
     this.saveLastFinite();
@@ -221,7 +240,23 @@ export class Net {
     this.saveLastFinite(F);
     this.optStep++;
     this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
+    this.updateKept = true;
     return loss;
+  }
+
+  /**
+   * Statistics of the last training step on `ws` (see src/nn/diagnostics.ts): every activation the layers' workspace
+   * holds with its gradient, every parameter with its gradient and the update the optimizer made. Call it after
+   * {@link Net.trainStep}; it runs reduction kernels on demand and allocates its small scratch once.
+   */
+  diagnostics(ws: Workspace, options: DiagnosticsOptions = {}): Diagnostics {
+    this.live('diagnostics');
+    if (!ws.training) throw new Error('Net.diagnostics: needs the training workspace of the last step, got an eval workspace');
+    const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
+    const scratch = this.scratchFor(bins);
+    const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
+    const update = this.updateKept ? { before: this.lastFinite - this.state, scratch: scratch.update } : null;
+    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
   }
 
   /** The tensor called `name`; errors list the names there are. */
@@ -273,6 +308,7 @@ export class Net {
       F.copyWithin(l + this.stateFloats, o, o + this.optimizer.stateSlots * this.paramFloats);
     }
     this.lastFiniteStep = this.optStep;
+    this.updateKept = false;
   }
 
   private restoreLastFinite(F: Float32Array): void {
@@ -283,6 +319,16 @@ export class Net {
       F.copyWithin(this.optState >>> 2, l + this.stateFloats, l + this.stateFloats + n);
     }
     this.optStep = this.lastFiniteStep;
+    this.updateKept = false;
+  }
+
+  private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
+    if (this.diagScratch?.bins === bins) return this.diagScratch;
+    if (this.diagScratch) this.release(this.diagScratch.counts);
+    const largest = Math.max(PAD, ...this.tensors.map((t) => sizeOf(t.shape)));
+    const update = this.diagScratch?.update ?? this.alloc('f32', largest, 'diagnostics.update');
+    this.diagScratch = { counts: this.alloc('f32', bins, 'diagnostics.counts'), bins, update };
+    return this.diagScratch;
   }
 
   private alloc(type: 'f32' | 'i32', n: number, what: string): Ptr {
