@@ -179,10 +179,12 @@ describe('bundle in a bare page', () => {
   }, 90_000);
 
   // 40 KB until issue 12: the bundle was 41.3 KB then (the WaveNet and issue 10 had taken it over), and issue 12's
-  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget is 45 KB
-  it('stays under 45 KB gzipped, wasm included', () => {
+  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget was 45 KB. Issue 14's
+  // recurrent models add ~5.6 KB (9 kernels, +2.4 KB of inlined wasm; cells, model, O(T) sampler, top-k): 50.1 KB,
+  // the budget 51 KB
+  it('stays under 51 KB gzipped, wasm included', () => {
     const bundle = readFileSync(join(fx.dist, 'makemore.js'));
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(45 * 1024);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(51 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
   });
