@@ -13,8 +13,9 @@ export { NGramModel, type NGramOptions } from './models/ngram.ts';
 export { NeuralBigram, type NeuralBigramOptions, type GradientPath, type FullBatchOptions } from './models/bigram.ts';
 export { MLP, type MLPOptions, type MLPConfig } from './models/mlp.ts';
 export { WaveNet, waveNetLevels, type WaveNetOptions, type WaveNetConfig } from './models/wavenet.ts';
+export { modelFromJSON } from './io/load-model.ts';
 export {
-  modelFromJSON, modelKind, defaultSettings, isModelKind, MODEL_REGISTRY, MODEL_KINDS,
+  modelKind, defaultSettings, isModelKind, MODEL_REGISTRY, MODEL_KINDS,
   type AnyModel, type ModelKindEntry, type ModelOption, type ModelSettings, type ModelPictures, type RegisteredKind,
   type TrainingDefaults, defaultDecayStep, describeDecay,
 } from './models/registry.ts';

@@ -22,7 +22,7 @@ import {
   type OutputStream,
   type ProgressInfo,
 } from '../src/cli/progress.ts';
-import { modelFromJSON } from '../src/models/load.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 import { checkWellFormed } from './helpers/xml.ts';
 
 const BIN = fileURLToPath(new URL('../bin/makemore.js', import.meta.url));

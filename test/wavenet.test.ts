@@ -10,7 +10,8 @@ import { createBackend } from '../src/backend/index.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
 import { BN_EPS } from '../src/nn/batchnorm.ts';
 import { WaveNet, waveNetLevels, type WaveNetConfig } from '../src/models/wavenet.ts';
-import { defaultSettings, modelFromJSON, MODEL_REGISTRY } from '../src/models/registry.ts';
+import { defaultSettings, MODEL_REGISTRY } from '../src/models/registry.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 import { Rng } from '../src/rng.ts';
 import { checkGradients, fillBatch } from './helpers/gradcheck.ts';
 

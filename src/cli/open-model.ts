@@ -4,7 +4,7 @@
 import type { BackendName } from '../backend/index.ts';
 import { ModelFileError, type ModelFile } from '../io/model-file.ts';
 import { loadModelInput } from '../io/model-file-node.ts';
-import { modelFromJSON } from '../models/load.ts';
+import { modelFromJSON } from '../io/load-model.ts';
 import type { LanguageModel } from '../models/model.ts';
 import { UsageError } from './args.ts';
 

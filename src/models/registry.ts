@@ -5,7 +5,6 @@
  * file plus one entry here.
  */
 import type { Backend } from '../backend/index.ts';
-import { modelStateOf, type ModelSource } from '../io/model-input.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
 import { INIT_SCHEMES, type InitScheme } from '../nn/init-schemes.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
@@ -307,19 +306,6 @@ export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
   const out = new Float64Array(V * V);
   for (let k = 0; k < table.length; k++) out[k % (V * V)] += table[k]!;
   return out;
-}
-
-/**
- * The model a {@link ModelState} describes, whatever its kind. Neural models are placed on `backend` (default
- * 'wasm'); an n-gram model needs none. Neural models come back in eval mode.
- *
- * `input` may also be a complete model file — the parsed document `encodeModelFile` / `saveModelFile` / `makemore
- * train --out` write (its checksum is checked; a damaged file throws a ModelFileError), the {@link ModelFile} that
- * `decodeModelFile` / `loadModelFile` return — or the JSON text of any of these.
- */
-export async function modelFromJSON(input: ModelSource, options: { backend?: BackendOption } = {}): Promise<AnyModel> {
-  const state = modelStateOf(input, 'modelFromJSON input'); // issue 10: one model file for library and CLI
-  return modelKind(state?.kind, 'modelFromJSON').fromJSON(state, options);
 }
 
 /** A model's state is a LanguageModel whatever its kind: the registry's entries all build one. */
