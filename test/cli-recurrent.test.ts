@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { loadModelFile } from '../src/io/model-file-node.ts';
-import { modelFromJSON } from '../src/models/registry.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 
 let dir: string;
 let data: string;
