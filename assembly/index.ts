@@ -9,6 +9,11 @@ export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './so
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
 export { sum, sumSquaredDeviations, countAbove, maxAbs, histogram, subtract } from './reduce';
+// recurrent (issue 14)
+export {
+  sigmoidForward, sigmoidBackward, transposeBT, gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward,
+  lstmCellForward, lstmCellBackward,
+} from './recurrent';
 
 /** First free byte past the module's static data: the TypeScript arena starts here. */
 export function heapBase(): usize {

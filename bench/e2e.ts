@@ -24,6 +24,7 @@ import { TfMlp } from './tfjs/mlp.ts';
 import { tfImpl, useTf } from './tfjs/setup.ts';
 import { WAVENET_CONFIG, WAVENET_QUICK, wavenetGroup } from './e2e-wavenet.ts';
 import { BATCHES, drawBatches, finite, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
+import { recurrentGroups } from './recurrent.ts';
 
 /** One MLP configuration to time. */
 export interface MlpBenchConfig {
@@ -167,5 +168,6 @@ export function e2eGroups(corpus: Corpus, backends: OurBackends, quick: boolean)
     wavenetGroup(corpus, quick ? WAVENET_QUICK : WAVENET_CONFIG, backends),
     bigramGroup(corpus, 'per-example', backends, limit),
     bigramGroup(corpus, 'count', backends, limit),
+    ...recurrentGroups(corpus, backends), // recurrent (issue 14)
   ];
 }

@@ -8,11 +8,14 @@
  *   npm run reference -- --only wavenet                 # part 5's performance log: four models, 200k steps each
  *   npm run reference -- --only wavenet --wavenet tree76k --steps 50000
  *   npm run reference -- --only part3                   # lecture 3's loss log: five more 200k-step runs
+ *   npm run reference -- --only rnn,gru,lstm            # makemore.py's recurrent models, 20,000 AdamW steps each
  *
  * Options: --only <parts> (counts, bigram, mlp, deep, wavenet, determinism, agreement, and part3, which runs only
  * when named), --steps <n> (MLP, deep MLP, WaveNet and part3 steps, default 200000), --wavenet <rows> (flat3, flat8,
  * tree22k, tree76k: the rows of the log to run,
- * default all), --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * default all), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --recurrent-split makemore (rnn, gru, lstm
+ * trained on all but 1,000 shuffled words and tested on those, makemore.py's split; the bounds are checked on ours),
+ * --backend wasm|js (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,7 +27,7 @@ import {
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'wavenet', 'determinism', 'agreement', 'part3'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'wavenet', 'determinism', 'agreement', 'part3', 'rnn', 'gru', 'lstm'] as const;
 /** What runs without --only: part3 (five more long runs) only when asked for. */
 const DEFAULT_PARTS = PARTS.filter((p) => p !== 'part3');
 type Part = (typeof PARTS)[number];
@@ -38,7 +41,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-let values: { only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string };
+let values: {
+  only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string; 'recurrent-steps'?: string;
+  'recurrent-split'?: string;
+};
 try {
   ({ values } = parseArgs({
     options: {
@@ -48,10 +54,12 @@ try {
       data: { type: 'string', default: DEFAULT_DATA },
       seed: { type: 'string', default: '42' },
       wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
+      'recurrent-steps': { type: 'string', default: '20000' },
+      'recurrent-split': { type: 'string', default: 'ours' },
     },
   }));
 } catch (error) {
-  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet)`);
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet, --recurrent-steps, --recurrent-split)`);
 }
 const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
@@ -59,6 +67,11 @@ for (const p of only) {
 }
 const steps = Number(values.steps);
 if (!Number.isInteger(steps) || steps < 2) usage(`--steps must be an integer >= 2, got ${values.steps}`);
+const recurrentSteps = Number(values['recurrent-steps']);
+if (!Number.isInteger(recurrentSteps) || recurrentSteps < 1) usage(`--recurrent-steps must be an integer >= 1, got ${values['recurrent-steps']}`);
+if (values['recurrent-split'] !== 'ours' && values['recurrent-split'] !== 'makemore') {
+  usage(`--recurrent-split must be ours or makemore, got ${values['recurrent-split']}`);
+}
 const backend = values.backend as BackendName;
 if (backend !== 'wasm' && backend !== 'js') usage(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
@@ -244,6 +257,15 @@ if (only.includes('part3')) {
   await runPart3({
     vocab, splits, steps, seed, backend,
     report: (figures, pass, line) => report('part3', figures, pass, line),
+  });
+}
+
+for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+  if (!only.includes(cell)) continue;
+  const { runRecurrent } = await import('./reference-recurrent.ts'); // loaded only when asked for
+  await runRecurrent({
+    cell, words, vocab, splits, steps: recurrentSteps, seed, backend, makemoreSplit: values['recurrent-split'] === 'makemore',
+    report: (figures, pass, line) => report(cell, figures, pass, line),
   });
 }
 

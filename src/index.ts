@@ -34,6 +34,9 @@ export {
   type ParameterStats, type TensorStats, type Histogram, SATURATION,
 } from './nn/index.ts';
 export type { BackendOption } from './models/backend-option.ts';
+// recurrent (issue 14)
+export { RecurrentLM, RECURRENT_KINDS, type RecurrentKind, type RecurrentOptions, type RecurrentConfig } from './models/recurrent.ts';
+export { RecurrentCell, RNNCell, GRUCell, LSTMCell, LSTM_FORGET_BIAS, uniformInit, type Stepper } from './nn/index.ts';
 export { encodeTensor, decodeTensor } from './models/tensor-codec.ts';
 
 export {

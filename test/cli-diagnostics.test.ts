@@ -138,7 +138,7 @@ describe('makemore train initialization flags', { timeout: 60_000 }, () => {
   it('--diagnostics-every applies to the models built of layers, --init to the mlp', async () => {
     const r = await cli(['train', '--model', 'bigram', '--data', join(dir, 'words.txt'), '--diagnostics-every', '5']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('--diagnostics-every: applies to --model mlp or wavenet');
+    expect(r.err).toContain('--diagnostics-every: applies to --model mlp, wavenet, rnn, gru or lstm');
     expect((await cli(['train', '--model', 'bigram', '--data', join(dir, 'words.txt'), '--init', 'naive'])).err).toContain('--init: applies to --model mlp');
   });
 });

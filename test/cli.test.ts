@@ -238,11 +238,11 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     [['train', '--steps', 'many'], /--steps: expected an integer >= 1, got 'many'/],
     [['train', '--steps', '0'], /--steps: expected an integer >= 1, got '0'/],
     [['train', '--lr', '-1'], /--lr: expected a number > 0, got '-1'/],
-    [['train', '--model', 'rnn'], /--model: expected one of ngram, bigram, mlp, wavenet, got 'rnn'/],
+    [['train', '--model', 'cnn'], /--model: expected one of ngram, bigram, mlp, wavenet, rnn, gru, lstm\b.*got 'cnn'/],
     [['train', '--backend', 'gpu'], /--backend: expected one of wasm, js, got 'gpu'/],
     [['train', '--hidden', '200,x'], /--hidden: expected comma-separated integers >= 1.*got '200,x'/],
     [['train', '--split', '0.9,0.2,0'], /--split: expected 3 fractions >= 0 that sum to 1, got '0.9,0.2,0'/],
-    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram, mlp or wavenet, not to --model ngram/],
+    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram, mlp, wavenet, rnn, gru,? .*lstm.*, not to --model ngram/],
     [['train', '--model', 'wavenet', '--block-size', '6'], /--block-size, --flatten: block size 6 is not a power of flatten 2 \(2, 4, 8, …\)/],
     [['train', '--model', 'wavenet', '--hidden', '8,8'], /--hidden: expected one width or 3 \(one per level: block size 8, flatten 2\), got 8,8/],
     [['train', '--model', 'wavenet', '--flatten', '1'], /--flatten: expected an integer >= 2, got '1'/],
@@ -307,9 +307,9 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
       'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'init', 'output-scale',
       'hidden-scale', 'allow-symmetric', 'flatten', 'steps', 'batch-size',
       'optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'lr-decay-at', 'weight-decay', 'split', 'seed', 'eval-every',
-      'backend', 'samples', 'out', 'resume', 'diagnostics-every', 'log', 'json', 'help',
+      'backend', 'samples', 'top-k', 'out', 'resume', 'diagnostics-every', 'log', 'json', 'help',
     ]);
-    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'max-length', 'backend', 'help']);
+    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'top-k', 'max-length', 'backend', 'help']);
     expect(flagsOf(evalHelp.stdout)).toEqual(['model', 'data', 'backend', 'json', 'help']);
     expect(flagsOf(plot.stdout)).toEqual(['model', 'log', 'what', 'step', 'out', 'help']);
   }, 30000);

@@ -4,6 +4,7 @@ import { KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
+import { addRecurrentCases } from './helpers/recurrent-cases.ts';
 import { type KernelName, SIGNATURES, type Sizes, validArgs } from './helpers/signatures.ts';
 
 /**
@@ -166,6 +167,7 @@ function cases(): Case[] {
       return [readF32(be, y, n)];
     });
   }
+  addRecurrentCases(add); // recurrent (issue 14)
   return out;
 }
 

@@ -4,6 +4,8 @@
 import type { InitScheme } from '../src/nn/init-schemes.ts';
 import type { Kind, RunConfig } from './protocol.ts';
 
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
+
 function input(id: string): HTMLInputElement {
   const el = document.getElementById(id);
   if (!(el instanceof HTMLInputElement)) throw new Error(`demo: input #${id} is missing from the page`);
@@ -31,8 +33,9 @@ export function readConfig(kind: Kind): RunConfig {
     smoothing: num('smoothing', false, 0),
     regularization: num('regularization', false, 0),
     blockSize: num('blockSize', true, 1, 16),
-    embedDim: num('embedDim', true, 1, 128),
-    hidden: readHidden(),
+    // recurrent (issue 14): their own embedding and hidden-state fields
+    embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
+    hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
     batchNorm: input('batchNorm').checked,
     init: (document.getElementById('init') as HTMLSelectElement).value as InitScheme,
     diagnosticsEvery: num('diagnosticsEvery', true, 0),

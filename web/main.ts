@@ -24,7 +24,12 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
   // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
   wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
+  // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
+  rnn: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  gru: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  lstm: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
 };
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
 export interface DemoState {
@@ -284,6 +289,8 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
   setNetworkDefaults(kind);
+  // recurrent (issue 14): makemore.py's weight decay 0.01 for its models, 0 (the SGD default) for the MLP and WaveNet
+  if (kind !== 'ngram' && kind !== 'bigram') $<HTMLInputElement>('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));

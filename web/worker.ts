@@ -175,6 +175,8 @@ async function fit(r: Run): Promise<void> {
       // the schedule sees train()'s own step index; a resumed run continues the count
       lr: (i: number) => stepDecay(config.lr, config.decayStep)(offset + i), // the CLI's rule (src/lr-schedule.ts)
       weightDecay: decays ? config.weightDecay : undefined,
+      // the kind's optimizer (AdamW with makemore.py's betas for the recurrent models; SGD for the MLP)
+      optimizer: r.done === 0 ? modelKind(r.config.kind).training?.optimizer : undefined,
       evalEvery: config.evalEvery,
       progressEvery: 1,
       seed: r.batches,

@@ -50,6 +50,14 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
     const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
     add(`matmul at makemore shapes vs TF.js wasm (slowest: ${worst.s})`, worst.r, 1.5);
   }
+  // recurrent (issue 14): each cell's training step ≥ 10× TF.js wasm and ≥ 20× our JS backend
+  for (const cell of ['rnn', 'gru', 'lstm']) {
+    const step = (r: Result): boolean => r.bench === `${cell}-step`;
+    const tfWasm = speedup(results, step, 'tfjs-wasm');
+    if (!Number.isNaN(tfWasm)) add(`${cell.toUpperCase()} step vs TF.js wasm`, tfWasm, 10);
+    const js = speedup(results, step, 'js');
+    if (!Number.isNaN(js)) add(`${cell.toUpperCase()} step vs our JS backend`, js, 20);
+  }
   return out;
 }
 

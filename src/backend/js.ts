@@ -1,6 +1,7 @@
 import type { Arena } from './arena.ts';
 import { createJsOptimizers } from './js-optim.ts';
 import { createJsReductions } from './js-reduce.ts';
+import { createJsRecurrent } from './js-recurrent.ts';
 import type { Kernels, Ptr } from './kernels.ts';
 
 /**
@@ -327,5 +328,6 @@ export function createJsKernels(arena: Arena): Kernels {
     batchNormTrain, batchNormEval, batchNormBackward, embeddingGather, embeddingScatterAdd,
     ...createJsOptimizers(arena), addInto, copy, zero, sumSquares,
     ...createJsReductions(arena),
+    ...createJsRecurrent(arena), // recurrent (issue 14)
   };
 }

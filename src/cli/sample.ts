@@ -22,6 +22,7 @@ const flags: FlagSpec[] = [
     defaultText: '1',
   },
   { name: 'prefix', type: 'string', arg: 'TEXT', help: 'every word starts with these characters' },
+  { name: 'top-k', type: 'int', min: 1, arg: 'K', help: 'draw only among the K most likely next characters', defaultText: 'all' },
   { name: 'max-length', type: 'int', min: 1, max: MAX_SAMPLE_LENGTH, arg: 'N', help: 'cut words at this many characters', defaultText: '50' },
   { name: 'backend', type: 'enum', values: ['wasm', 'js'], arg: 'NAME', help: 'numeric backend: wasm or js', defaultText: 'wasm' },
 ];
@@ -50,6 +51,7 @@ export const sampleCommand: Command = {
       temperature: flag<number>(parsed, 'temperature', 1),
       maxLength,
       prefix,
+      topK: parsed.has('top-k') ? flag<number>(parsed, 'top-k', 0) : undefined,
     });
     for (const word of words) context.stdout.write(`${word}\n`);
     return EXIT.ok;

@@ -71,7 +71,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'lr', type: 'number', min: 0, exclusiveMin: true, arg: 'RATE', help: 'learning rate', defaultText: perKind(trained, (e) => String(e.training?.lr)) },
   { name: 'momentum', type: 'number', min: 0, arg: 'M', help: 'sgd: momentum μ (v = μ·v + g; p −= lr·v)', defaultText: '0' },
   { name: 'beta1', type: 'number', min: 0, arg: 'B1', help: 'adamw: decay of the first moment, in [0, 1)', defaultText: '0.9' },
-  { name: 'beta2', type: 'number', min: 0, arg: 'B2', help: 'adamw: decay of the second moment, in [0, 1)', defaultText: '0.999' },
+  { name: 'beta2', type: 'number', min: 0, arg: 'B2', help: 'adamw: decay of the second moment, in [0, 1)', defaultText: `0.999; ${perKind(trained, (e) => (e.training?.optimizer.kind === 'adamw' ? String(e.training.optimizer.beta2 ?? 0.999) : undefined))}` },
   {
     name: 'lr-decay-at', type: 'int', min: 0, arg: 'STEP',
     help: `the learning-rate rule with N = STEP: ${LR_DECAY_RULE}`,
@@ -87,6 +87,7 @@ export const trainFlags: FlagSpec[] = [
   { name: 'eval-every', type: 'int', min: 1, arg: 'N', help: 'evaluate the dev loss every N steps', defaultText: 'steps/20' },
   backendFlag,
   { name: 'samples', type: 'int', min: 0, max: MAX_SAMPLE_COUNT, arg: 'N', help: 'how many words to sample from the trained model at the end (after saving)', defaultText: '10' },
+  { name: 'top-k', type: 'int', min: 1, arg: 'K', help: 'samples: draw only among the K most likely next characters', defaultText: 'all' },
   { name: 'out', type: 'string', arg: 'FILE', help: 'write the trained model to FILE (atomically)' },
   { name: 'resume', type: 'string', arg: 'FILE', help: 'continue training the model in FILE (written by train --out) exactly where it stopped' },
   {

@@ -58,9 +58,11 @@ export function planFromFlags(parsed: ParsedFlags, kind: RegisteredKind, entry: 
     optimizer = { kind: 'sgd', momentum: flag<number>(parsed, 'momentum', 0), weightDecay: optimizerDecay };
   } else {
     if (parsed.has('momentum')) throw new UsageError('--momentum: applies to --optimizer sgd, not to --optimizer adamw', 'train');
+    // the kind's own AdamW settings are the defaults when it trains with AdamW (recurrent models: betas 0.9, 0.99)
+    const own: { beta1?: number; beta2?: number; eps?: number } = t.optimizer.kind === 'adamw' ? t.optimizer : {};
     optimizer = {
-      kind: 'adamw', beta1: flag<number>(parsed, 'beta1', 0.9), beta2: flag<number>(parsed, 'beta2', 0.999), eps: 1e-8,
-      weightDecay: optimizerDecay,
+      kind: 'adamw', beta1: flag<number>(parsed, 'beta1', own.beta1 ?? 0.9), beta2: flag<number>(parsed, 'beta2', own.beta2 ?? 0.999),
+      eps: own.eps ?? 1e-8, weightDecay: optimizerDecay,
     };
   }
   try {

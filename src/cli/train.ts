@@ -136,7 +136,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
     });
     const run = await runSteps(model, entry, plan, resumed, {
       seed, splits, vocabSize: vocab.size, reporter, context,
-      diagnosticsEvery: flag<number>(parsed, 'diagnostics-every', 0), logPath: flag<string>(parsed, 'log'),
+      diagnosticsEvery: flag<number>(parsed, 'diagnostics-every', 0), logPath: flag<string>(parsed, 'log'), topK: topKOf(parsed),
     });
     training = {
       steps: run.step,
@@ -166,7 +166,7 @@ async function runTrain(parsed: ParsedFlags, context: CliContext): Promise<numbe
       reporter.line(`wrote ${out}`);
     }
     const finalSamples = flag<number>(parsed, 'samples', TRAIN_SAMPLES);
-    if (finalSamples > 0 && !lateSignal) printSamples(reporter, null, model.sample({ count: finalSamples, seed }), splits);
+    if (finalSamples > 0 && !lateSignal) printSamples(reporter, null, model.sample({ count: finalSamples, seed, topK: topKOf(parsed) }), splits);
     reporter.event({
       event: 'summary', model: kind, train_loss: jsonNumber(losses.train), dev_loss: jsonNumber(losses.dev),
       test_loss: jsonNumber(losses.test), steps: training.steps ?? 0, seconds: training.seconds ?? 0, out: out ?? null,
@@ -230,7 +230,7 @@ async function runSteps(
   resumed: ResumedRun | null,
   io: {
     seed: number; splits: ReturnType<typeof splitWords>; vocabSize: number; reporter: Reporter; context: CliContext;
-    diagnosticsEvery: number; logPath: string | undefined;
+    diagnosticsEvery: number; logPath: string | undefined; topK?: number;
   },
 ): Promise<LoopOutcome> {
   const { reporter, splits, seed } = io;
@@ -262,7 +262,7 @@ async function runSteps(
       historyEvery,
       progressEvery: divisorAtMost(historyEvery, cap),
       vocabSize: io.vocabSize,
-      onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: (seed + step) % 2 ** 32 }), splits),
+      onSamples: (step) => printSamples(reporter, step, (model as LanguageModel).sample({ count: TRAIN_SAMPLES, seed: (seed + step) % 2 ** 32, topK: io.topK }), splits),
       onReport: (p) => log?.progress(p),
     }, reporter, io.context);
   } finally {
@@ -295,3 +295,8 @@ export const trainCommand: Command = {
     '  makemore train --init naive --no-batchnorm --steps 2000 --diagnostics-every 500 --log run.jsonl',
   run: runTrain,
 };
+
+/** --top-k for the samples a run prints (undefined: every character). */
+function topKOf(parsed: ParsedFlags): number | undefined {
+  return parsed.has('top-k') ? flag<number>(parsed, 'top-k', 0) : undefined;
+}

@@ -19,6 +19,11 @@ export interface SampleOptions {
   maxLength?: number;
   /** Every sample starts with these characters (default ''). */
   prefix?: string;
+  /**
+   * Draw only among the topK most likely next characters (ties with the K-th included, as makemore.py's torch.topk
+   * cut-off); default: all characters.
+   */
+  topK?: number;
 }
 
 /** A named float32 tensor of a saved model, its data as base64 of little-endian float32. */

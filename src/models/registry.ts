@@ -14,6 +14,8 @@ import { MLP } from './mlp.ts';
 import type { LanguageModel, ModelState } from './model.ts';
 import { NGramModel } from './ngram.ts';
 import { WaveNet, waveNetLevels } from './wavenet.ts';
+import { sequenceLength } from '../data/sequences.ts';
+import { RecurrentLM, type RecurrentKind } from './recurrent.ts';
 
 /** A model setting, UI-neutral: the CLI turns it into a flag, the demo into a field. */
 export type ModelOption = {
@@ -52,6 +54,7 @@ export interface TrainingDefaults {
   lrDecay: 'half' | 'never' | { fraction: number };
   /** Minibatches of `batchSize` (false: the full batch every step). */
   minibatch: boolean;
+  /** The optimizer and its settings (AdamW's betas and eps here are the defaults of --beta1/--beta2). */
   optimizer: OptimizerSpec;
   /**
    * What `--weight-decay` means: the optimizer's weight decay, or a model setting (the NeuralBigram's λ of the
@@ -79,7 +82,7 @@ export interface CreateContext {
 }
 
 /** Any model of the library. */
-export type AnyModel = NGramModel | NeuralBigram | MLP | WaveNet;
+export type AnyModel = NGramModel | NeuralBigram | MLP | WaveNet | RecurrentLM;
 
 /** One model kind. */
 export interface ModelKindEntry {
@@ -106,6 +109,40 @@ export interface ModelKindEntry {
 }
 
 const sgd: OptimizerSpec = { kind: 'sgd' };
+
+/**
+ * A recurrent kind (issue 14) with makemore.py's defaults: n_embd 64, n_embd2 64, AdamW lr 5e-4, betas (0.9, 0.99),
+ * eps 1e-8, weight decay 0.01, batch 32 words, constant learning rate. T is the longest word of every split + 1.
+ */
+function recurrentEntry(cell: RecurrentKind, summary: string): ModelKindEntry {
+  return {
+    summary,
+    options: [
+      { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'D', help: 'embedding dimension per character' },
+      // one flag per name across kinds: the MLP made --hidden a list, so a recurrent model takes a list of one size
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [64], arg: 'H', help: 'hidden state size (one recurrent layer)' },
+    ],
+    training: {
+      steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
+      optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 },
+      weightDecay: { meaning: 'optimizer', default: 0.01 },
+      diagnostics: true,
+    },
+    create: (vocab, s, c) => {
+      const hidden = s.hidden as number[];
+      if (hidden.length !== 1) throw new Error(`${cell}: hidden takes one size (one recurrent layer), got ${hidden.join(',')}`);
+      return RecurrentLM.create({
+        cell, vocab, blockSize: sequenceLength(c.allWords), embedDim: s.embedDim as number, hidden: hidden[0], seed: c.seed, backend: c.backend,
+      });
+    },
+    fromJSON: (state, o) => RecurrentLM.fromJSON(state, o),
+    describe: (m) => {
+      const { blockSize, embedDim, hidden } = (m as RecurrentLM).config;
+      return `${cell}, T ${blockSize}, embed ${embedDim}, hidden ${hidden}; ${(m as RecurrentLM).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as RecurrentLM).embedding(), dim: (m as RecurrentLM).config.embedDim } }),
+  };
+}
 
 /** Every model kind, by the name used in files, flags and the API, in the order of the lectures. */
 export const MODEL_REGISTRY = {
@@ -211,6 +248,10 @@ export const MODEL_REGISTRY = {
     },
     pictures: (m) => ({ embedding: { weights: (m as WaveNet).embedding(), dim: (m as WaveNet).config.embedDim } }),
   },
+  // recurrent (issue 14)
+  rnn: recurrentEntry('rnn', 'rnn: embeddings → vanilla RNN cell over the word → Linear at every position (makemore.py RNN)'),
+  gru: recurrentEntry('gru', 'gru: embeddings → GRU cell over the word → Linear at every position (makemore.py GRU)'),
+  lstm: recurrentEntry('lstm', 'lstm: embeddings → LSTM cell over the word → Linear at every position'),
 } satisfies Record<string, ModelKindEntry>;
 
 /** The name of a registered model kind. */

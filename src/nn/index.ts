@@ -17,3 +17,8 @@ export {
   SATURATION, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions, type ActivationStats, type ParameterStats, type TensorStats,
   type Histogram,
 } from './diagnostics.ts';
+// recurrent (issue 14)
+export { RecurrentCell, uniformInit, type CellSpace, type Stepper } from './recurrent-cell.ts';
+export { RNNCell } from './rnn.ts';
+export { GRUCell } from './gru.ts';
+export { LSTMCell, LSTM_FORGET_BIAS } from './lstm.ts';

@@ -179,12 +179,13 @@ describe('bundle in a bare page', () => {
   }, 90_000);
 
   // 40 KB until issue 12: the bundle was 41.3 KB then (the WaveNet and issue 10 had taken it over), and issue 12's
-  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget was 45 KB; issue 11's
-  // memory-speed model-file path (base64 through byte buffers, the checksum fed piece by piece), seed, finiteness and
-  // dispose checks and escaped excerpts add ~1.6 KB (46.1 KB): the budget is 47 KB
-  it('stays under 47 KB gzipped, wasm included', () => {
+  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget was 45 KB. Issue 14's
+  // recurrent models add ~5.6 KB (9 kernels, +2.4 KB of inlined wasm; cells, model, O(T) sampler, top-k): 50.1 KB,
+  // the budget 51 KB. Issue 11's memory-speed model-file path (base64 through byte buffers, the checksum fed piece by
+  // piece), seed, finiteness and dispose checks and escaped excerpts add ~1.6 KB: the budget is 53 KB
+  it('stays under 53 KB gzipped, wasm included', () => {
     const bundle = readFileSync(join(fx.dist, 'makemore.js'));
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(47 * 1024);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(53 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
   });
