@@ -124,7 +124,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     const batch = this.batchBuffers();
     batch.X.set(X);
     batch.Y.set(Y);
-    return this.trainBatch(lr, weightDecay);
+    return this.stepOnBuffers(lr, weightDecay); // the ids were checked in X and Y already
   }
 
   /**
@@ -149,6 +149,11 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     const V = this.vocab.size;
     checkIds(X, V, 'X', `${this.who}.trainStep`);
     checkIds(Y, V, 'Y', `${this.who}.trainStep`, this.allowsIgnore);
+    return this.stepOnBuffers(lr, weightDecay);
+  }
+
+  /** The step itself, on checked ids in the batch buffers. */
+  private stepOnBuffers(lr: number, weightDecay: number | undefined): number {
     if (weightDecay !== undefined && weightDecay !== this.net.optimizerSpec.weightDecay) {
       this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay });
     }

@@ -237,7 +237,7 @@ export class Net {
       this.restoreLastFinite(F);
       return loss;
     }
-    this.saveLastFinite(F);
+    this.saveLastFinite();
     this.optStep++;
     this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
     this.updateKept = true;
@@ -305,13 +305,11 @@ export class Net {
     this.lastFinite = this.alloc('f32', this.stateFloats + n, 'lastFinite');
   }
 
-  private saveLastFinite(F = this.backend.arena.F32): void {
-    const s = this.state >>> 2, l = this.lastFinite >>> 2;
-    F.copyWithin(l, s, s + this.stateFloats);
-    if (this.optState !== null) {
-      const o = this.optState >>> 2;
-      F.copyWithin(l + this.stateFloats, o, o + this.optimizer.stateSlots * this.paramFloats);
-    }
+  private saveLastFinite(): void {
+    // inside linear memory: one memory.copy each, no JS view needed
+    const k = this.backend.raw;
+    k.copy(this.lastFinite, this.state, this.stateFloats);
+    if (this.optState !== null) k.copy(this.lastFinite + this.stateFloats * 4, this.optState, this.optimizer.stateSlots * this.paramFloats);
     this.lastFiniteStep = this.optStep;
     this.updateKept = false;
   }
