@@ -8,6 +8,12 @@ export { sgdMomentumUpdate, adamwUpdate } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';
+export { sum, sumSquaredDeviations, countAbove, maxAbs, histogram, subtract } from './reduce';
+// recurrent (issue 14)
+export {
+  sigmoidForward, sigmoidBackward, transposeBT, gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward,
+  lstmCellForward, lstmCellBackward,
+} from './recurrent';
 // transformer (issue 15)
 export { layerNormForward, layerNormBackward, geluForward, geluBackward } from './layernorm';
 export { attentionForward, attentionBackward, attentionStep, causalMeanForward, causalMeanBackward } from './attention';

@@ -5,6 +5,8 @@
  * - `mlp-step`: one minibatch SGD step of the makemore MLP (forward, backward, update) at the part-3
  *   configuration (block 3, embed 10, hidden [200], BatchNorm, batch 32), at batch 256, and with hidden [100]×5.
  *   The batches are drawn once from the corpus and cycled, the same ones for every implementation.
+ * - `wavenet-step`: one minibatch SGD step of the part-5 WaveNet (block 8, embed 24, hidden 128, flatten 2, 76,579
+ *   parameters, batch 32); see e2e-wavenet.ts.
  * - `bigram-step`: one full-batch gradient step of the neural bigram on every bigram of the corpus (228,146 with
  *   names.txt), through the per-example path (a row of W per example, softmax-CE, scatter-add back) and the count
  *   path (the 27×27 bigram counts give the same loss and gradient in O(V²)).
@@ -14,14 +16,16 @@ import { buildContexts, type Contexts } from '../src/data/contexts.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
 import { NeuralBigram, type GradientPath } from '../src/models/bigram.ts';
 import { MLP } from '../src/models/mlp.ts';
-import { Rng } from '../src/rng.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
 import type { GroupSpec } from './lib/run.ts';
 import type { Case } from './lib/timing.ts';
 import { TfBigram, type BigramPath } from './tfjs/bigram.ts';
-import { TfMlp, type EmbeddingMode } from './tfjs/mlp.ts';
-import { tfImpl, useTf, type TfBackendName } from './tfjs/setup.ts';
+import { TfMlp } from './tfjs/mlp.ts';
+import { tfImpl, useTf } from './tfjs/setup.ts';
+import { WAVENET_CONFIG, WAVENET_QUICK, wavenetGroup } from './e2e-wavenet.ts';
+import { BATCHES, drawBatches, finite, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
+import { recurrentGroups } from './recurrent.ts';
 import { transformerGroup } from './transformer-step.ts';
 
 /** One MLP configuration to time. */
@@ -43,45 +47,12 @@ const MOMENTUM = 0.001; // the library's default (the lecture's)
 const MLP_LR = 0.1;
 const BIGRAM_LR = 50;
 const BIGRAM_LAMBDA = 0.01; // the library's default λ·mean(W²)
-const BATCHES = 64; // distinct minibatches cycled through
 
 /** The label of an MLP configuration, e.g. `block3 embed10 hidden[200] BN batch32`. */
 export function mlpLabel(c: MlpBenchConfig): string {
   const h = c.hidden.every((x) => x === c.hidden[0]) && c.hidden.length > 1 ? `[${c.hidden[0]}]×${c.hidden.length}` : `[${c.hidden.join(',')}]`;
   return `block${BLOCK} embed${EMBED} hidden${h} BN batch${c.batch}`;
 }
-
-/** `count` minibatches of `batch` examples drawn uniformly (with a fixed seed) from the contexts. */
-function drawBatches(ctx: Contexts, batch: number, count: number): { X: Int32Array; Y: Int32Array }[] {
-  const rng = new Rng(1234);
-  const out: { X: Int32Array; Y: Int32Array }[] = [];
-  for (let b = 0; b < count; b++) {
-    const X = new Int32Array(batch * BLOCK);
-    const Y = new Int32Array(batch);
-    for (let i = 0; i < batch; i++) {
-      const e = rng.int(ctx.count);
-      X.set(ctx.X.subarray(e * BLOCK, (e + 1) * BLOCK), i * BLOCK);
-      Y[i] = ctx.Y[e]!;
-    }
-    out.push({ X, Y });
-  }
-  return out;
-}
-
-/** A loss check for `verify`: a NaN loss would skip the backward pass and time the wrong thing. */
-function finite(who: string, loss: () => number): () => void {
-  return () => {
-    const l = loss();
-    if (!Number.isFinite(l)) throw new Error(`${who}: the loss became ${l} during the benchmark`);
-  };
-}
-
-/** The embedding as TF.js computes it on each backend (its wasm backend has no gather gradient). */
-const TF_EMBEDDING: Record<TfBackendName, EmbeddingMode> = { wasm: 'onehot', cpu: 'gather' };
-const TF_EMBEDDING_NOTE: Record<EmbeddingMode, string> = {
-  onehot: 'TF.js wasm: embedding as one-hot · C (its wasm backend has no gradient for gather)',
-  gather: 'TF.js cpu: embedding with tf.gather',
-};
 
 function mlpGroup(corpus: Corpus, c: MlpBenchConfig, backends: OurBackends): GroupSpec {
   const config = mlpLabel(c);
@@ -188,16 +159,18 @@ function bigramGroup(corpus: Corpus, path: BigramPath, backends: OurBackends, li
 }
 
 /**
- * The end-to-end groups. `quick` keeps every code path but shrinks the work: the part-3 MLP only, and the bigram
- * on the first 4,096 examples.
+ * The end-to-end groups. `quick` keeps every code path but shrinks the work: the part-3 MLP only, a small WaveNet,
+ * and the bigram on the first 4,096 examples.
  */
 export function e2eGroups(corpus: Corpus, backends: OurBackends, quick: boolean): GroupSpec[] {
   const configs = quick ? MLP_CONFIGS.slice(0, 1) : MLP_CONFIGS;
   const limit = quick ? 4096 : undefined;
   return [
     ...configs.map((c) => mlpGroup(corpus, c, backends)),
+    wavenetGroup(corpus, quick ? WAVENET_QUICK : WAVENET_CONFIG, backends),
     bigramGroup(corpus, 'per-example', backends, limit),
     bigramGroup(corpus, 'count', backends, limit),
+    ...recurrentGroups(corpus, backends), // recurrent (issue 14)
     transformerGroup(corpus, backends), // transformer (issue 15)
   ];
 }

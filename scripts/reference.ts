@@ -2,26 +2,37 @@
  * The reference figures of makemore, reproduced on names.txt (32,033 names; read from ../shared/data/names.txt
  * relative to the repository, never copied into it):
  *
- *   npm run reference                                   # everything (the two 200k-step MLP runs take a while)
+ *   npm run reference                                   # everything (the 200k-step MLP and WaveNet runs take a while)
  *   npm run reference -- --only counts,bigram,determinism,agreement
  *   npm run reference -- --only mlp --steps 20000       # a shorter MLP run (lr drops at half the steps)
+ *   npm run reference -- --only wavenet                 # part 5's performance log: four models, 200k steps each
+ *   npm run reference -- --only wavenet --wavenet tree76k --steps 50000
+ *   npm run reference -- --only part3                   # lecture 3's loss log: five more 200k-step runs
+ *   npm run reference -- --only rnn,gru,lstm            # makemore.py's recurrent models, 20,000 AdamW steps each
  *   npm run reference -- --only transformer,bow         # makemore.py's Transformer and BoW, 20,000 steps each
  *
- * Options: --only <parts> (counts, bigram, mlp, deep, determinism, agreement, transformer, bow), --steps <n> (MLP and
- * deep MLP steps, default 200000), --seq-steps <n> (Transformer and BoW steps, default 20000), --seq-split ours|makemore
- * (theirs: train on all but 1,000 shuffled words, test on those; dev = test), --backend wasm|js
- * (default wasm), --data <file>, --seed <n> (split and batch seed, default 42).
+ * Options: --only <parts> (counts, bigram, mlp, deep, wavenet, determinism, agreement, and part3, which runs only
+ * when named), --steps <n> (MLP, deep MLP, WaveNet and part3 steps, default 200000), --wavenet <rows> (flat3, flat8,
+ * tree22k, tree76k: the rows of the log to run,
+ * default all), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --recurrent-split makemore (rnn, gru, lstm
+ * trained on all but 1,000 shuffled words and tested on those, makemore.py's split; the bounds are checked on ours),
+ * --seq-steps <n> (transformer, bow; default 20000), --seq-split ours|makemore (transformer, bow: makemore's trains on
+ * all but 1,000 shuffled words and tests on those; dev = test), --backend wasm|js (default wasm), --data <file>,
+ * --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runWaveNetRow, waveNetTable, WAVENET_ROWS, type WaveNetResult } from './reference-wavenet.ts';
 import {
   buildContexts, MLP, NeuralBigram, NGramModel, Vocabulary, readWords, splitWords, train, Rng,
   type BackendName, type MLPOptions, type WordSplits,
 } from '../src/index.ts';
 
-const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'determinism', 'agreement', 'transformer', 'bow'] as const;
+const PARTS = ['counts', 'bigram', 'mlp', 'deep', 'wavenet', 'determinism', 'agreement', 'part3', 'rnn', 'gru', 'lstm', 'transformer', 'bow'] as const;
+/** What runs without --only: part3 (five more long runs) only when asked for. */
+const DEFAULT_PARTS = PARTS.filter((p) => p !== 'part3');
 type Part = (typeof PARTS)[number];
 
 /** The reference corpus's default place: beside the repository, never inside it. */
@@ -33,7 +44,10 @@ function usage(message: string): never {
   process.exit(2);
 }
 
-let values: { only?: string; steps?: string; 'seq-steps'?: string; 'seq-split'?: string; backend?: string; data?: string; seed?: string };
+let values: {
+  only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string; 'recurrent-steps'?: string;
+  'recurrent-split'?: string; 'seq-steps'?: string; 'seq-split'?: string;
+};
 try {
   ({ values } = parseArgs({
     options: {
@@ -44,17 +58,25 @@ try {
       backend: { type: 'string', default: 'wasm' },
       data: { type: 'string', default: DEFAULT_DATA },
       seed: { type: 'string', default: '42' },
+      wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
+      'recurrent-steps': { type: 'string', default: '20000' },
+      'recurrent-split': { type: 'string', default: 'ours' },
     },
   }));
 } catch (error) {
-  usage(`${(error as Error).message} (options: --only, --steps, --seq-steps, --seq-split, --backend, --data, --seed)`);
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet, --recurrent-steps, --recurrent-split, --seq-steps, --seq-split)`);
 }
-const only = (values.only ?? PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
   if (!(PARTS as readonly string[]).includes(p)) usage(`--only: unknown part '${p}' (expected ${PARTS.join(', ')})`);
 }
 const steps = Number(values.steps);
 if (!Number.isInteger(steps) || steps < 2) usage(`--steps must be an integer >= 2, got ${values.steps}`);
+const recurrentSteps = Number(values['recurrent-steps']);
+if (!Number.isInteger(recurrentSteps) || recurrentSteps < 1) usage(`--recurrent-steps must be an integer >= 1, got ${values['recurrent-steps']}`);
+if (values['recurrent-split'] !== 'ours' && values['recurrent-split'] !== 'makemore') {
+  usage(`--recurrent-split must be ours or makemore, got ${values['recurrent-split']}`);
+}
 const backend = values.backend as BackendName;
 if (backend !== 'wasm' && backend !== 'js') usage(`--backend must be wasm or js, got ${values.backend}`);
 const seed = Number(values.seed);
@@ -67,6 +89,11 @@ if (!existsSync(values.data!)) {
       : `--data: file '${values.data}' does not exist`,
   );
 }
+const waveNetRows = values.wavenet!.split(',').map((s) => s.trim()).filter(Boolean).map((name) => {
+  const row = WAVENET_ROWS.find((r) => r.name === name);
+  if (!row) usage(`--wavenet: unknown row '${name}' (expected ${WAVENET_ROWS.map((r) => r.name).join(', ')})`);
+  return row;
+});
 
 const words = readWords(readFileSync(values.data!, 'utf8'));
 const vocab = Vocabulary.fromWords(words);
@@ -176,6 +203,25 @@ if (only.includes('deep')) {
       (oneLayerDev === undefined ? ' (run with mlp to compare)' : ` (1-layer dev ${oneLayerDev.toFixed(4)}; want ≤ +0.02)`));
 }
 
+if (only.includes('wavenet')) {
+  const results: WaveNetResult[] = [];
+  for (const row of waveNetRows) {
+    const r = await runWaveNetRow(row, { vocab, splits, steps, seed, backend });
+    results.push(r);
+    // the acceptance bar is for the 76K model at the lecture's 200k steps; the other rows are reported
+    const target = row.name === 'tree76k' && steps >= 200000;
+    const mean = (r.dev + r.test) / 2;
+    const pass = Number.isFinite(mean) && (!target || mean <= 2.0);
+    report('wavenet', {
+      row: row.name, parameters: r.parameters, steps, backend, train: round(r.train), dev: round(r.dev), test: round(r.test),
+      lectureTrain: row.lecture.train, lectureVal: row.lecture.val, seconds: round(r.seconds, 1),
+      stepsPerSecond: Math.round(r.stepsPerSecond), samples: r.samples,
+    }, pass, `${row.what}: train ${r.train.toFixed(4)} dev ${r.dev.toFixed(4)} test ${r.test.toFixed(4)} in ${r.seconds.toFixed(0)} s` +
+      ` (lecture ${row.lecture.train}/${row.lecture.val})` + (target ? `; want mean(dev, test) ≤ 2.00, got ${mean.toFixed(4)}` : ''));
+  }
+  console.log(waveNetTable(results));
+}
+
 if (only.includes('determinism')) {
   const run = async (): Promise<Float32Array> => {
     const model = await MLP.create({ vocab, seed, backend: 'wasm' });
@@ -209,6 +255,23 @@ if (only.includes('agreement')) {
   const devDiff = Math.abs(js.nll(splits.dev) - wasm.nll(splits.dev));
   report('agreement', { steps: 100, maxLossDiff: maxDiff, devNllDiff: devDiff }, maxDiff <= 1e-4,
     `wasm vs JS over 100 steps: max loss difference ${maxDiff.toExponential(2)} (want ≤ 1e-4); dev NLL after: ${devDiff.toExponential(2)}`);
+}
+
+if (only.includes('part3')) {
+  const { runPart3 } = await import('./reference-part3.ts'); // loaded only when asked for
+  await runPart3({
+    vocab, splits, steps, seed, backend,
+    report: (figures, pass, line) => report('part3', figures, pass, line),
+  });
+}
+
+for (const cell of ['rnn', 'gru', 'lstm'] as const) {
+  if (!only.includes(cell)) continue;
+  const { runRecurrent } = await import('./reference-recurrent.ts'); // loaded only when asked for
+  await runRecurrent({
+    cell, words, vocab, splits, steps: recurrentSteps, seed, backend, makemoreSplit: values['recurrent-split'] === 'makemore',
+    report: (figures, pass, line) => report(cell, figures, pass, line),
+  });
 }
 
 for (const kind of ['transformer', 'bow'] as const) {

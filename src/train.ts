@@ -6,8 +6,10 @@
  */
 import type { GradientPath } from './models/bigram.ts';
 import { isTrainable, type Trainable, type TrainData } from './models/training.ts';
+import { DEFAULT_BINS, type Diagnostics } from './nn/diagnostics.ts';
 import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from './nn/optim.ts';
 import { Rng } from './rng.ts';
+import { checkSeed } from './seed.ts';
 
 export type { TrainData } from './models/training.ts';
 
@@ -72,8 +74,28 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Progress reports (see progressEvery). */
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Compute {@link Diagnostics} every this many steps (and never otherwise: a step without them costs nothing extra)
+   * and hand them to `onDiagnostics`. Needs a model built on layers (MLP, LayerModel, ...).
+   */
+  diagnosticsEvery?: number;
+  /** Histogram bins of the diagnostics (default 50). */
+  diagnosticsBins?: number;
+  /** Receives the diagnostics of every diagnosticsEvery-th step, before that step's onProgress. */
+  onDiagnostics?: (d: DiagnosticsReport) => void;
   /** Give the event loop a turn (timers, signals, messages) at least this often, in milliseconds (default 50). */
   yieldEveryMs?: number;
+}
+
+/** What {@link TrainOptions.onDiagnostics} receives. */
+export interface DiagnosticsReport {
+  /** Steps completed (counted from startStep as the history is). */
+  step: number;
+  /** Learning rate of the step. */
+  lr: number;
+  /** The step's minibatch loss. */
+  loss: number;
+  diagnostics: Diagnostics;
 }
 
 /** One point of the loss history. */
@@ -127,6 +149,21 @@ export class TrainingDivergedError extends Error {
  */
 export async function train(model: Trainable, options: TrainOptions): Promise<TrainResult> {
   const o = checkOptions(model, options);
+  if (TRAINING.has(model)) {
+    throw new Error('train: this model is already being trained by another train() call (they would share its batch buffers); await that one first');
+  }
+  TRAINING.add(model);
+  try {
+    return await trainChecked(model, o);
+  } finally {
+    TRAINING.delete(model);
+  }
+}
+
+/** The models a train() call is running on right now. */
+const TRAINING = new WeakSet<object>();
+
+async function trainChecked(model: Trainable, o: CheckedOptions): Promise<TrainResult> {
   const start = now();
   const history: HistoryPoint[] = [];
   const result = (stopped: boolean, steps: number): TrainResult => ({
@@ -137,6 +174,10 @@ export async function train(model: Trainable, options: TrainOptions): Promise<Tr
     optimizer: o.optimizer, weightDecay: o.weightDecay, extra: { path: o.path },
   });
   const evalDev = session.devLoss;
+  if (o.diagnosticsEvery > 0 && typeof session.diagnostics !== 'function') {
+    session.end();
+    throw new Error(`train: diagnosticsEvery ${o.diagnosticsEvery}: a ${model.kind} model has no layers to diagnose`);
+  }
 
   let windowLoss = 0, windowSteps = 0, windowMs = 0; // progress window
   let pointLoss = 0, pointSteps = 0; // history window
@@ -150,7 +191,9 @@ export async function train(model: Trainable, options: TrainOptions): Promise<Tr
         return result(true, s);
       }
       lr = typeof o.lr === 'function' ? o.lr(first + s) : o.lr;
-      if (!Number.isFinite(lr)) throw new Error(`train: the learning rate schedule returned ${lr} for step index ${first + s}`);
+      if (!Number.isFinite(lr) || !(lr > 0)) {
+        throw new Error(`train: the learning rate schedule returned ${lr} for step index ${first + s}; a rate must be a finite number > 0`);
+      }
       const t0 = now();
       const loss = session.step(lr);
       windowMs += now() - t0;
@@ -159,6 +202,9 @@ export async function train(model: Trainable, options: TrainOptions): Promise<Tr
       pointLoss += loss; pointSteps++;
       const done = first + s + 1;
       const last = s + 1 === o.steps;
+      if (o.diagnosticsEvery > 0 && done % o.diagnosticsEvery === 0) {
+        o.onDiagnostics?.({ step: done, lr, loss, diagnostics: session.diagnostics!({ bins: o.diagnosticsBins }) });
+      }
       let devLoss: number | undefined;
       if (done % o.evalEvery === 0 || last) {
         const p = point(done, pointLoss / pointSteps, evalDev);
@@ -204,6 +250,10 @@ interface CheckedOptions {
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   yieldEveryMs: number;
+  /** 0: never. */
+  diagnosticsEvery: number;
+  diagnosticsBins: number;
+  onDiagnostics?: (d: DiagnosticsReport) => void;
 }
 
 function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
@@ -235,16 +285,20 @@ function checkOptions(model: unknown, options: TrainOptions): CheckedOptions {
   if (!Number.isInteger(progressEvery) || progressEvery < 1) {
     throw new Error(`train: progressEvery must be a positive integer, got ${progressEvery}`);
   }
-  if (!(seed instanceof Rng) && !Number.isInteger(seed)) {
-    throw new Error(`train: seed must be an integer or an Rng, got ${String(seed)}`);
-  }
+  if (!(seed instanceof Rng)) checkSeed(seed, 'train');
   if (path !== 'counts' && path !== 'examples') throw new Error(`train: path must be 'counts' or 'examples', got ${JSON.stringify(path)}`);
   if (!(yieldEveryMs >= 0)) throw new Error(`train: yieldEveryMs must be >= 0, got ${yieldEveryMs}`);
   if (!Number.isInteger(startStep) || startStep < 0) throw new Error(`train: startStep must be an integer >= 0, got ${startStep}`);
+  const { diagnosticsEvery = 0, diagnosticsBins = DEFAULT_BINS } = options;
+  if (!Number.isInteger(diagnosticsEvery) || diagnosticsEvery < 0) {
+    throw new Error(`train: diagnosticsEvery must be an integer >= 0 (0: never), got ${diagnosticsEvery}`);
+  }
+  if (!Number.isInteger(diagnosticsBins) || diagnosticsBins < 1) throw new Error(`train: diagnosticsBins must be a positive integer, got ${diagnosticsBins}`);
   const emptyDev = data.dev === undefined || (Array.isArray(data.dev) && data.dev.length === 0);
   return {
     train: data.train, dev: emptyDev ? null : data.dev!, steps, batchSize, lr, optimizer: optimizerOf(options), weightDecay,
     evalEvery, progressEvery, seed, path, startStep, signal: options.signal, onProgress: options.onProgress, yieldEveryMs,
+    diagnosticsEvery, diagnosticsBins, onDiagnostics: options.onDiagnostics,
   };
 }
 

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { TfBigram, type BigramPath } from '../bench/tfjs/bigram.ts';
 import { TfMlp, type EmbeddingMode } from '../bench/tfjs/mlp.ts';
+import { TfWaveNet } from '../bench/tfjs/wavenet.ts';
 import { initTf, useTf, type TfBackendName } from '../bench/tfjs/setup.ts';
 import { summary } from '../bench/index.ts';
 import { parseKernelArgs } from '../bench/kernels.ts';
@@ -21,6 +22,7 @@ import { defaultNames } from '../src/data/default-names.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
 import { NeuralBigram } from '../src/models/bigram.ts';
 import { MLP } from '../src/models/mlp.ts';
+import { WaveNet } from '../src/models/wavenet.ts';
 import { Rng } from '../src/rng.ts';
 
 /** The kernels whose flops bench:kernels counts besides the matmuls (issue 15). */
@@ -54,6 +56,42 @@ describe('the TF.js MLP of the benchmark', () => {
     const momentum = 0.1;
     const ours = await MLP.create({ vocab, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 3, backend: 'js' });
     const theirs = new TfMlp({ vocabSize: vocab.size, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 9 }, mode, 0.2);
+    try {
+      const names = ours.tensorNames().map((t) => t.name);
+      expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
+      for (const name of names) theirs.setTensor(name, ours.tensor(name));
+      const ctx = buildContexts(words, vocab, T);
+      const rng = new Rng(5);
+      for (let step = 0; step < 3; step++) {
+        const B = 8;
+        const X = new Int32Array(B * T);
+        const Y = new Int32Array(B);
+        for (let i = 0; i < B; i++) {
+          const e = rng.int(ctx.count);
+          X.set(ctx.X.subarray(e * T, e * T + T), i * T);
+          Y[i] = ctx.Y[e]!;
+        }
+        const a = ours.trainStep(X, Y, 0.2);
+        const b = theirs.trainStep(X, Y);
+        expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
+      }
+      for (const name of names) {
+        expectClose(theirs.tensors.get(name)!.dataSync(), ours.tensor(name), 1e-3, 1e-5, name);
+      }
+    } finally {
+      theirs.dispose();
+    }
+  });
+});
+
+describe('the TF.js WaveNet of the benchmark', () => {
+  it.each(setups)('on tfjs-%s (%s embedding) takes the same SGD steps as the library WaveNet', async (backend, mode) => {
+    await initTf();
+    await useTf(backend);
+    const T = 8;
+    const shape = { blockSize: T, embedDim: 4, flatten: 2, momentum: 0.1 };
+    const ours = await WaveNet.create({ vocab, ...shape, hidden: [10, 8, 6], seed: 3, backend: 'js' });
+    const theirs = new TfWaveNet({ vocabSize: vocab.size, ...shape, hidden: [10, 8, 6], seed: 9 }, mode, 0.2);
     try {
       const names = ours.tensorNames().map((t) => t.name);
       expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
@@ -125,7 +163,7 @@ describe('npm run bench -- --quick', () => {
       if (String(l.bench).startsWith('matmul')) expect(l.gflops).toBeGreaterThan(0);
     }
     const has = (bench: string, impl: string): boolean => lines.some((l) => l.bench === bench && l.impl === impl);
-    for (const bench of ['matmul', 'matmulTN', 'matmulNT', 'mlp-step', 'bigram-step']) {
+    for (const bench of ['matmul', 'matmulTN', 'matmulNT', 'mlp-step', 'wavenet-step', 'bigram-step']) {
       for (const impl of ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu']) expect(has(bench, impl), `${bench} ${impl}`).toBe(true);
     }
     for (const bench of ['softmaxCrossEntropy', 'batchNorm fwd+bwd', 'tanhForward', 'tanhBackward', 'embeddingGather', 'embeddingScatterAdd']) {
@@ -137,6 +175,7 @@ describe('npm run bench -- --quick', () => {
     // the table and the target lines come at the end of stderr
     expect(stderr).toContain('| bench | shape / config |');
     expect(stderr).toContain('MLP step, part-3 config, vs TF.js wasm');
+    expect(stderr).toContain('WaveNet step, part-5 config, vs our JS backend');
   });
 
   it('summarizes results into a table with ratios against ours', () => {

@@ -35,7 +35,10 @@ const common = ['--data', '', '--hidden', '24', '--embed', '4', '--batch-size', 
 const withData = (args: string[]): string[] => args.map((a, i) => (i === 1 && a === '' ? data : a));
 
 describe('makemore train --resume', () => {
-  it.each([['sgd', []], ['adamw', ['--optimizer', 'adamw', '--lr', '0.003', '--beta2', '0.99']]])(
+  it.each([
+    ['sgd', []], ['adamw', ['--optimizer', 'adamw', '--lr', '0.003', '--beta2', '0.99']],
+    ['wavenet', ['--model', 'wavenet', '--block-size', '4']],
+  ])(
     '%s: 30 steps then --resume 30 more equals one run of 60 steps, bit for bit',
     async (_, extra) => {
       const a = join(dir, `a-${_}.json`), b = join(dir, `b-${_}.json`), c = join(dir, `c-${_}.json`);

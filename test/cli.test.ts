@@ -22,7 +22,7 @@ import {
   type OutputStream,
   type ProgressInfo,
 } from '../src/cli/progress.ts';
-import { modelFromJSON } from '../src/models/load.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 import { checkWellFormed } from './helpers/xml.ts';
 
 const BIN = fileURLToPath(new URL('../bin/makemore.js', import.meta.url));
@@ -182,6 +182,27 @@ describe('makemore train → sample → eval → plot', { timeout: 60000 }, () =
     expect(readFileSync(join(dir, 'bgplots', 'bigram.svg'), 'utf8')).toContain('Bigram probabilities');
   });
 
+  it('a WaveNet trains with its own defaults (lr ÷10 at three quarters of the steps) and its flags, and plots', async () => {
+    const t = await run([
+      'train', '--data', 'words.txt', '--model', 'wavenet', '--block-size', '4', '--embed', '5', '--hidden', '12,10',
+      '--steps', '40', '--batch-size', '8', '--backend', BACKEND, '--out', 'wn.json', '--samples', '2',
+    ]);
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/model: wavenet, block 4, embed 5, hidden 12,10, flatten 2 \(2 levels\); \d+ parameters/);
+    expect(t.stdout).toMatch(/lr 0\.1 → 0\.01 at step 30/);
+    const file = loadModelFile(join(dir, 'wn.json'));
+    expect(file.model.kind).toBe('wavenet');
+    expect(file.model.config).toMatchObject({ blockSize: 4, embedDim: 5, hidden: [12, 10], flatten: 2, momentum: 0.1 });
+    expect(file.training.settings).toMatchObject({ lrDecayAt: 30, steps: 40 });
+    const e = await run(['eval', '--model', 'wn.json', '--data', 'words.txt', '--json', '--backend', BACKEND]);
+    const model = await modelFromJSON(file.model, { backend: BACKEND });
+    expect(jsonLines(e.stdout)[0]!.nll).toBe(model.nll(words));
+    const p = await run(['plot', '--model', 'wn.json', '--out', 'wnplots']);
+    expect(p.code).toBe(0);
+    for (const name of ['loss.svg', 'embedding.svg']) checkWellFormed(readFileSync(join(dir, 'wnplots', name), 'utf8'));
+  });
+
   it('a damaged model file is refused with a message naming the file and the problem (exit 2)', async () => {
     const good = readFileSync(join(dir, 'm.json'), 'utf8');
     const doc = JSON.parse(good);
@@ -196,7 +217,7 @@ describe('makemore train → sample → eval → plot', { timeout: 60000 }, () =
     const damaged: [string, string, RegExp][] = [
       ['truncated.json', good.slice(0, good.length >> 1), /model file 'truncated\.json': is truncated/],
       ['flipped.json', JSON.stringify(flipped), /model file 'flipped\.json': is corrupt: checksum mismatch/],
-      ['newer.json', JSON.stringify(newer), /model file 'newer\.json': was written by a newer makemore-wasm \(format version 99\)/],
+      ['newer.json', JSON.stringify(newer), /model file 'newer\.json': is damaged or was written by a newer makemore-wasm \(format version 99/],
       ['alien.json', JSON.stringify(alien), /model file 'alien\.json': is not a makemore-wasm model file/],
       ['words.json', '["emma", "ava"]', /model file 'words\.json': is not a JSON object/],
     ];
@@ -217,11 +238,15 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     [['train', '--steps', 'many'], /--steps: expected an integer >= 1, got 'many'/],
     [['train', '--steps', '0'], /--steps: expected an integer >= 1, got '0'/],
     [['train', '--lr', '-1'], /--lr: expected a number > 0, got '-1'/],
-    [['train', '--model', 'rnn'], /--model: expected one of ngram, bigram, mlp, transformer, bow, got 'rnn'/],
+    [['train', '--model', 'cnn'], /--model: expected one of ngram, bigram, mlp, wavenet, rnn, gru, lstm\b.*got 'cnn'/],
     [['train', '--backend', 'gpu'], /--backend: expected one of wasm, js, got 'gpu'/],
     [['train', '--hidden', '200,x'], /--hidden: expected comma-separated integers >= 1.*got '200,x'/],
     [['train', '--split', '0.9,0.2,0'], /--split: expected 3 fractions >= 0 that sum to 1, got '0.9,0.2,0'/],
-    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram or mlp or transformer or bow, not to --model ngram/],
+    [['train', '--model', 'ngram', '--steps', '5'], /--steps: applies to --model bigram, mlp, wavenet, rnn, gru,? .*lstm.*, not to --model ngram/],
+    [['train', '--model', 'wavenet', '--block-size', '6'], /--block-size, --flatten: block size 6 is not a power of flatten 2 \(2, 4, 8, …\)/],
+    [['train', '--model', 'wavenet', '--hidden', '8,8'], /--hidden: expected one width or 3 \(one per level: block size 8, flatten 2\), got 8,8/],
+    [['train', '--model', 'wavenet', '--flatten', '1'], /--flatten: expected an integer >= 2, got '1'/],
+    [['train', '--model', 'wavenet', '--no-batchnorm'], /--no-batchnorm: applies to --model mlp, not to --model wavenet/],
     [['train', '--steps'], /--steps: needs a value/],
     [['train', '--data', 'missing.txt'], /--data: file 'missing\.txt' does not exist/],
     [['train', '--data', 'empty.txt'], /--data: file 'empty\.txt' contains no words/],
@@ -279,13 +304,14 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     expect(top.stdout).toMatch(/Commands:\n {2}train .*\n {2}sample .*\n {2}eval .*\n {2}plot /);
     const flagsOf = (help: string): string[] => [...help.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]);
     expect(flagsOf(train.stdout)).toEqual([
-      'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'layers', 'heads', 'embed2', 'steps', 'batch-size',
+      'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'init', 'output-scale',
+      'hidden-scale', 'allow-symmetric', 'flatten', 'steps', 'batch-size',
       'optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'lr-decay-at', 'weight-decay', 'split', 'seed', 'eval-every',
-      'backend', 'samples', 'out', 'resume', 'json', 'help',
+      'backend', 'samples', 'top-k', 'out', 'resume', 'diagnostics-every', 'log', 'json', 'help',
     ]);
-    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'max-length', 'backend', 'help']);
+    expect(flagsOf(sample.stdout)).toEqual(['model', 'count', 'seed', 'temperature', 'prefix', 'top-k', 'max-length', 'backend', 'help']);
     expect(flagsOf(evalHelp.stdout)).toEqual(['model', 'data', 'backend', 'json', 'help']);
-    expect(flagsOf(plot.stdout)).toEqual(['model', 'out', 'help']);
+    expect(flagsOf(plot.stdout)).toEqual(['model', 'log', 'what', 'step', 'out', 'help']);
   }, 30000);
 });
 

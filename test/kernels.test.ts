@@ -4,6 +4,7 @@ import { KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { BACKEND_NAMES, openBackend, putF32, putI32, readF32, scoped } from './helpers/backends.ts';
 import { expectClose } from './helpers/compare.ts';
 import { TestRng } from './helpers/rng.ts';
+import { addRecurrentCases } from './helpers/recurrent-cases.ts';
 import { type KernelName, SIGNATURES, type Sizes, validArgs } from './helpers/signatures.ts';
 
 /**
@@ -151,7 +152,22 @@ function cases(): Case[] {
       return [readF32(be, p, n)];
     });
     add('sumSquares', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquares(putF32(be, rng.floats(n)), n))]);
+    add('sum', `n=${n}`, (be, rng) => [Float64Array.of(be.sum(putF32(be, rng.floats(n)), n))]);
+    add('sumSquaredDeviations', `n=${n}`, (be, rng) => [Float64Array.of(be.sumSquaredDeviations(putF32(be, rng.floats(n)), n, 0.1))]);
+    add('countAbove', `n=${n}`, (be, rng) => [Float64Array.of(be.countAbove(putF32(be, rng.floats(n)), n, 0.5))]);
+    add('maxAbs', `n=${n}`, (be, rng) => [Float64Array.of(be.maxAbs(putF32(be, rng.floats(n)), n))]);
+    add('histogram', `n=${n}`, (be, rng) => {
+      const counts = putF32(be, new Float32Array(9));
+      be.histogram(counts, putF32(be, rng.floats(n)), n, -0.8, 0.8, 9);
+      return [readF32(be, counts, 9)];
+    });
+    add('subtract', `n=${n}`, (be, rng) => {
+      const y = putF32(be, new Float32Array(n));
+      be.subtract(y, putF32(be, rng.floats(n)), putF32(be, rng.floats(n)), n);
+      return [readF32(be, y, n)];
+    });
   }
+  addRecurrentCases(add); // recurrent (issue 14)
   // transformer (issue 15)
   for (const [M, N] of [[1, 1], [32, 64], [7, 27]] as const) {
     add('layerNormForward', `${M}×${N}`, (be, rng) => {

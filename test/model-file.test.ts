@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/io/atomic-write.ts';
 import { crc32, crc32Hex } from '../src/io/crc32.ts';
-import { decodeModelFile, encodeModelFile, ModelFileError, MODEL_FILE_VERSION } from '../src/io/model-file.ts';
+import { canonicalJson, decodeModelFile, encodeModelFile, ModelFileError, MODEL_FILE_VERSION } from '../src/io/model-file.ts';
 import { loadModelFile, saveModelFile } from '../src/io/model-file-node.ts';
 import type { BackendName } from '../src/backend/index.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
 import { NeuralBigram } from '../src/models/bigram.ts';
-import { modelFromJSON, type AnyModel } from '../src/models/load.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
+import type { AnyModel } from '../src/models/registry.ts';
 import { MLP } from '../src/models/mlp.ts';
 import type { ModelState } from '../src/models/model.ts';
 import { NGramModel } from '../src/models/ngram.ts';
@@ -70,13 +71,31 @@ describe('model file encode/decode', () => {
     expect(decodeModelFile(text, 'x.json').model).toEqual(sampleState());
   });
 
+  /** Edits the document and writes the checksum the reference way: CRC-32 of the canonical JSON. */
+  const resign = (text: string, edit: (doc: any) => void): string => {
+    const doc = JSON.parse(text);
+    edit(doc);
+    doc.checksum = `crc32:${crc32Hex(canonicalJson({ version: doc.version, model: doc.model, training: doc.training }))}`;
+    return JSON.stringify(doc, null, 1);
+  };
+
   const cases: [string, (text: string) => string, RegExp][] = [
     ['empty', () => '', /'bad\.json': is empty/],
     ['truncated', (t) => t.slice(0, Math.floor(t.length / 2)), /'bad\.json': is truncated/],
     ['not JSON', () => 'hello', /'bad\.json': is not valid JSON/],
-    ['another format', (t) => t.replace('"makemore-wasm"', '"other"'), /not a makemore-wasm model file/],
-    ['newer version', (t) => t.replace(`"version": ${MODEL_FILE_VERSION}`, '"version": 99'), /newer makemore-wasm \(format version 99\)/],
-    ['unknown kind', (t) => t.replace('"kind": "mlp"', '"kind": "nosuchmodel"'), /unknown model kind "nosuchmodel"/],
+    ['another format', () => JSON.stringify({ format: 'other', version: 1, checksum: 'x', model: {} }), /not a makemore-wasm model file/],
+    // damage to a header field is reported as damage (issue 11): the checksum is verified before any field is read
+    ['newer version (damaged)', (t) => t.replace(`"version": ${MODEL_FILE_VERSION}`, '"version": 99'), /damaged or was written by a newer makemore-wasm \(format version 99/],
+    ['unknown kind (damaged)', (t) => t.replace('"kind": "mlp"', '"kind": "figram"'), /corrupt: checksum mismatch/],
+    ['damaged format field', (t) => t.replace('"makemore-wasm"', '"makemore-wasn"'), /format is "makemore-wasn".*checksum matches: its "format" field is probably damaged/],
+    // the same changes with a checksum that matches (written so): reported as what they are
+    ['newer version', (t) => resign(t, (d) => (d.version = 99)), /was written by a newer makemore-wasm \(format version 99\)/],
+    ['unknown kind', (t) => resign(t, (d) => (d.model.kind = 'nosuchmodel')), /unknown model kind "nosuchmodel"/],
+    [
+      'short tensor data',
+      (t) => resign(t, (d) => (d.model.tensors.C.data = f32Base64([1, 2]))),
+      /tensor 'C' has 8 bytes/,
+    ],
     [
       'a flipped parameter',
       (t) => t.replace(f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]), f32Base64([0.5, -1.25, 3, 1e-7, -0, 43])),
@@ -84,7 +103,7 @@ describe('model file encode/decode', () => {
     ],
     ['edited history', (t) => t.replace('3.31', '3.32'), /corrupt: checksum mismatch/],
     ['edited kind', (t) => t.replace('"kind": "mlp"', '"kind": "bigram"'), /corrupt: checksum mismatch/],
-    ['short tensor data', (t) => t.replace(f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]), f32Base64([1, 2])), /tensor 'C' has 8 bytes/],
+    ['short tensor data (damaged)', (t) => t.replace(f32Base64([0.5, -1.25, 3, 1e-7, -0, 42]), f32Base64([1, 2])), /corrupt: checksum mismatch/],
   ];
   for (const [name, damage, message] of cases) {
     it(`rejects a file that is ${name}`, () => {
@@ -127,6 +146,11 @@ describe('saveModelFile / loadModelFile', () => {
     };
     expect(() => saveModelFile(path, other, training, { write: failing, chunkSize: 64 })).toThrow(/ENOSPC/);
     expect(calls).toBe(2);
+    // the message names the file the user asked for, not only the hidden temp file
+    calls = 0;
+    expect(() => saveModelFile(path, other, training, { write: failing, chunkSize: 64 })).toThrow(
+      `cannot write '${path}': no space left on device (ENOSPC)`,
+    );
     expect(readFileSync(path, 'utf8')).toBe(before);
     expect(readdirSync(dir)).toEqual(['model.json']);
   });
@@ -160,6 +184,10 @@ describe('saveModelFile / loadModelFile', () => {
     const temps = readdirSync(dir).filter((f) => f.endsWith('.tmp'));
     expect(temps.length).toBe(1);
     expect(readFileSync(join(dir, temps[0]), 'utf8')).toBe('x'.repeat(1000));
+    // issue 11: the next write to the same target removes the dead writer's temp file
+    writeFileAtomic(path, 'next content');
+    expect(readFileSync(path, 'utf8')).toBe('next content');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 30000);
 
   it('writeFileAtomic replaces the content', () => {
@@ -213,5 +241,29 @@ describe('save → load round trip of real models', () => {
   it('n-gram counts (no backend)', async () => {
     const ngram = NGramModel.fit(words, { n: 3, smoothing: 0.5 });
     expectSame(ngram, await roundTrip(ngram, 'js'));
+  });
+});
+
+describe('model files of large models (issue 11)', () => {
+  it('checksum and text agree with the reference path (canonical JSON, CRC-32) for a multi-megabyte tensor', () => {
+    const n = 300_000; // 1.2 MB of float32: above the out-of-line string threshold
+    const values = new Float32Array(n);
+    for (let i = 0; i < n; i++) values[i] = Math.sin(i) * 1e3;
+    const state: ModelState = {
+      kind: 'ngram',
+      config: { n: 1, smoothing: 1 },
+      vocab: [],
+      tensors: { counts: { shape: [n], data: Buffer.from(values.buffer).toString('base64') } },
+    };
+    const text = encodeModelFile(state, training);
+    const doc = JSON.parse(text);
+    // the reference: the plain JSON.stringify path of format 1
+    expect(doc.checksum).toBe(`crc32:${crc32Hex(canonicalJson({ version: MODEL_FILE_VERSION, model: state, training }))}`);
+    expect(text).toBe(`${JSON.stringify({ format: 'makemore-wasm', version: MODEL_FILE_VERSION, checksum: doc.checksum, model: state, training }, null, 1)}\n`);
+    expect(decodeModelFile(text, 'big.json').model).toEqual(state);
+    // one flipped digit deep inside the large tensor is caught
+    const at = text.indexOf(state.tensors.counts.data) + 777_777;
+    const flipped = text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
+    expect(() => decodeModelFile(flipped, 'big.json')).toThrow(/checksum mismatch/);
   });
 });

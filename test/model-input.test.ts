@@ -86,9 +86,9 @@ describe('the CLI takes a bare toJSON() state, with a note', { timeout: 60_000 }
     expect(evaluated.stderr).toMatch(note);
     expect(JSON.parse(evaluated.stdout).nll).toBe(model.nll(words));
     // a damaged bare state is still refused by its structure
-    writeFileSync(join(dir, 'bad-state.json'), JSON.stringify({ ...model.toJSON(), kind: 'rnn' }));
+    writeFileSync(join(dir, 'bad-state.json'), JSON.stringify({ ...model.toJSON(), kind: 'cnn' }));
     const bad = await run(['sample', '--model', 'bad-state.json']);
-    expect(bad.stderr).toMatch(/--model: model file 'bad-state\.json': \(a bare model state\) has an unknown model kind "rnn"/);
+    expect(bad.stderr).toMatch(/--model: model file 'bad-state\.json': \(a bare model state\) has an unknown model kind "cnn"/);
     expect(bad.code).toBe(2);
   });
 });

@@ -129,3 +129,27 @@ describe('NGramModel', () => {
     expect(() => NGramModel.fromJSON({ ...model.toJSON(), kind: 'mlp' })).toThrow(/expected kind 'ngram', got "mlp"/);
   });
 });
+
+describe('n-gram tables too large to save (issue 11)', () => {
+  /** Words over `count` distinct characters (CJK ideographs from U+4E00), a few characters each. */
+  const wordsOver = (count: number): string[] => {
+    const chars = Array.from({ length: count }, (_, i) => String.fromCodePoint(0x4e00 + i));
+    const out: string[] = [];
+    for (let i = 0; i < count; i += 8) out.push(chars.slice(i, i + 8).join(''));
+    return out;
+  };
+
+  it('refuses 8,191 characters at n = 2 and 88 at n = 4 up front, with the size in the message', () => {
+    // 8,192 and 89 with '.': V^n = 67,108,864 and 62,742,241 counts, each over the 256 MiB model file limit
+    expect(() => NGramModel.fit(wordsOver(8191), { n: 2 })).toThrow(/8192\^2 counts\) holds 67,108,864 values: more than the 50,331,648 a model file of at most 256 MiB holds/);
+    expect(() => NGramModel.fit(wordsOver(88), { n: 4 })).toThrow(/89\^4 counts\) holds 62,742,241 values/);
+  });
+
+  it('still fits a table just under the limit in shape (n = 3 over 89 characters) and saves it', () => {
+    const model = NGramModel.fit(wordsOver(88), { n: 3 });
+    const back = NGramModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    expect(back.counts().length).toBe(89 ** 3);
+    expect(bytes(back.counts()).equals(bytes(model.counts()))).toBe(true); // toEqual over 704,969 entries is slow
+  });
+});

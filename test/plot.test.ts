@@ -13,6 +13,8 @@ describe('svg helpers', () => {
     expect(niceTicks(0, 10, 5)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(niceTicks(2.07, 3.31, 6)).toEqual([2.2, 2.4, 2.6, 2.8, 3, 3.2]);
     expect(niceTicks(0, 200000, 6)).toEqual([0, 50000, 100000, 150000, 200000]);
+    // across zero: zero itself, not a rounding residue like 6.94e-18
+    expect(niceTicks(-0.09, 0.09, 6)).toEqual([-0.08, -0.06, -0.04, -0.02, 0, 0.02, 0.04, 0.06, 0.08]);
     expect(niceTicks(5, 5)).toEqual([5]);
   });
   it('the well-formedness check itself rejects broken documents', () => {

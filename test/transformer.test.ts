@@ -13,7 +13,7 @@ import { buildSequences } from '../src/data/sequences.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
 import { loadModelFile } from '../src/io/model-file-node.ts';
 import { BoW } from '../src/models/bow.ts';
-import { modelFromJSON } from '../src/models/registry.ts';
+import { modelFromJSON } from '../src/io/load-model.ts';
 import { Transformer } from '../src/models/transformer.ts';
 
 const letters = Vocabulary.fromWords(['abcdefghijklmnopqrstuvwxyz']);

@@ -1,7 +1,10 @@
 /**
  * Reading the demo's Model panel: every field checked, with a message that names the field as the page labels it.
  */
+import type { InitScheme } from '../src/nn/init-schemes.ts';
 import type { Kind, RunConfig } from './protocol.ts';
+
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
 function input(id: string): HTMLInputElement {
   const el = document.getElementById(id);
@@ -30,9 +33,13 @@ export function readConfig(kind: Kind): RunConfig {
     smoothing: num('smoothing', false, 0),
     regularization: num('regularization', false, 0),
     blockSize: num('blockSize', true, 1, 16),
-    embedDim: num('embedDim', true, 1, 128),
-    hidden: readHidden(),
+    // recurrent (issue 14): their own embedding and hidden-state fields
+    embedDim: RECURRENT.includes(kind) ? num('rnnEmbed', true, 1, 256) : num('embedDim', true, 1, 128),
+    hidden: RECURRENT.includes(kind) ? [num('rnnHidden', true, 1, 512)] : readHidden(),
     batchNorm: input('batchNorm').checked,
+    init: (document.getElementById('init') as HTMLSelectElement).value as InitScheme,
+    diagnosticsEvery: num('diagnosticsEvery', true, 0),
+    flatten: num('flatten', true, 2, 16),
     layers: num('layers', true, 1, 12),
     heads: num('heads', true, 1, 16),
     embed: num('embed', true, 1, 256),
@@ -55,4 +62,19 @@ function readHidden(): number[] {
     throw new Error(`Hidden layers must be up to 4 comma-separated widths from 1 to 1024, got '${raw}'.`);
   }
   return widths;
+}
+
+/** The network fields of the kinds that share them: the lecture's sizes when switching between the MLP and the WaveNet. */
+const NETWORK_DEFAULTS: Partial<Record<Kind, { blockSize: number; embedDim: number; hidden: string }>> = {
+  mlp: { blockSize: 3, embedDim: 10, hidden: '200' },
+  wavenet: { blockSize: 8, embedDim: 24, hidden: '128' },
+};
+
+/** Puts the lecture's context, embedding and hidden sizes of `kind` in the network fields (other kinds: no change). */
+export function setNetworkDefaults(kind: Kind): void {
+  const n = NETWORK_DEFAULTS[kind];
+  if (!n) return;
+  input('blockSize').value = String(n.blockSize);
+  input('embedDim').value = String(n.embedDim);
+  input('hidden').value = n.hidden;
 }

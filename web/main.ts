@@ -9,8 +9,9 @@ import { defaultNames } from '../src/data/default-names.ts';
 import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
+import { DiagnosticsPanel } from './diagnostics-panel.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
-import { readConfig } from './config-form.ts';
+import { readConfig, setNetworkDefaults } from './config-form.ts';
 import { createWordsPanel } from './words-panel.ts';
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
@@ -21,10 +22,17 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   ngram: { steps: 1, lr: 0.1, decayStep: null, evalEvery: 1 },
   bigram: { steps: 300, lr: 50, decayStep: null, evalEvery: 10 },
   mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
+  // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
+  wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
+  // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
+  rnn: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  gru: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  lstm: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
   // makemore.py's AdamW at a constant 5e-4 (issue 15)
   transformer: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
   bow: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
 };
+const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
 /** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
 export interface DemoState {
@@ -98,6 +106,7 @@ const state: DemoState = {
 window.makemoreDemo = state;
 
 const chart = new LossChart($('loss-chart'));
+const diagnostics = new DiagnosticsPanel($('diag-activations'), $('diag-updates'), $('diag-status'));
 const words = createWordsPanel({
   words: ui.words, file: ui.file, status: ui.dataStatus, sources, defaultText: defaultNames().join('\n'), setStatus,
 });
@@ -209,6 +218,9 @@ function onMessage(msg: FromWorker): void {
       setRunStatus(msg.stopped ? 'stopped' : 'done');
       setStatus(ui.trainStatus, finishedText(msg), 'ok');
       break;
+    case 'diagnostics':
+      diagnostics.show(msg.step, msg.diagnostics);
+      break;
     case 'error':
       fail(msg.message, msg.about);
       break;
@@ -260,6 +272,7 @@ function onTrain(): void {
   ui.samples.replaceChildren();
   showFigures();
   chart.reset(config.kind === 'ngram' ? 1 : config.steps);
+  diagnostics.reset(config.kind === 'mlp' || config.kind === 'wavenet');
   setRunStatus('training');
   setStatus(ui.trainStatus, config.kind === 'ngram' ? 'Counting…' : 'Starting…');
   post({ type: 'train', text, config, temperature: Number(ui.temperature.value) });
@@ -278,7 +291,10 @@ ui.kind.addEventListener('change', () => {
   $<HTMLInputElement>('lr').value = String(d.lr);
   $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
   $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
-  $<HTMLInputElement>('weightDecay').value = String(d.weightDecay ?? 0);
+  setNetworkDefaults(kind);
+  // recurrent (issue 14): makemore.py's weight decay 0.01 for its models, 0 (the SGD default) for the MLP and WaveNet
+  if (kind !== 'ngram' && kind !== 'bigram') $<HTMLInputElement>('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
+  if (d.weightDecay !== undefined) $<HTMLInputElement>('weightDecay').value = String(d.weightDecay); // transformer, bow (issue 15)
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));

@@ -4,6 +4,8 @@
  */
 
 import type { RegisteredKind } from '../src/models/registry.ts';
+import type { Diagnostics } from '../src/nn/diagnostics.ts';
+import type { InitScheme } from '../src/nn/init-schemes.ts';
 
 /** A model kind, as the library's registry names them. */
 export type Kind = RegisteredKind;
@@ -18,14 +20,20 @@ export interface RunConfig {
   smoothing: number;
   /** bigram: L2 regularization strength. */
   regularization: number;
-  /** mlp: characters of context. */
+  /** mlp, wavenet: characters of context. */
   blockSize: number;
-  /** mlp: embedding dimension per character. */
+  /** mlp, wavenet: embedding dimension per character. */
   embedDim: number;
-  /** mlp: width of each hidden layer. */
+  /** mlp: width of each hidden layer; wavenet: one width for every level, or one per level. */
   hidden: number[];
-  /** mlp: BatchNorm after the hidden pre-activation. */
+  /** mlp: BatchNorm after the hidden pre-activation (the WaveNet always has it). */
   batchNorm: boolean;
+  /** wavenet: consecutive positions fused per level (blockSize must be a power of it). */
+  flatten: number;
+  /** mlp: initialization scheme of the Linear layers (optional: 'lecture' when absent). */
+  init?: InitScheme;
+  /** mlp: compute diagnostics every this many steps (optional: 0 or absent, never). */
+  diagnosticsEvery?: number;
   /** transformer: blocks (n_layer). */
   layers: number;
   /** transformer: attention heads (n_head; divides embed). */
@@ -66,6 +74,8 @@ export type FromWorker =
   /** Progress since the last message: minibatch losses, and a dev evaluation when one happened. */
   | { type: 'progress'; step: number; steps: number; train: LossPoint[]; dev: LossPoint[]; stepsPerSecond: number }
   | { type: 'samples'; words: string[]; seed: number; temperature: number }
+  /** Per-layer statistics of one training step (mlp, every diagnosticsEvery steps). */
+  | { type: 'diagnostics'; step: number; diagnostics: Diagnostics }
   /** The run ended (all steps done, or stopped). The losses are exact: the test compares them with Node's. */
   | {
       type: 'finished';

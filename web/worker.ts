@@ -8,7 +8,7 @@
  */
 import {
   NGramModel, Rng, Vocabulary, createBackend, modelKind, readWords, splitWords, train, TrainingDivergedError,
-  type AnyModel, type ModelSettings, type Trainable, type TrainProgress, type WordSplits,
+  type AnyModel, type ModelSettings, type Trainable, type TrainOptions, type TrainProgress, type WordSplits,
 } from '../src/index.ts';
 import { checkDevLoss, divergenceMessage } from '../src/divergence.ts';
 import { stepDecay } from '../src/lr-schedule.ts';
@@ -101,7 +101,8 @@ async function start(text: string, config: RunConfig, temperature: number): Prom
   const entry = modelKind(config.kind, 'demo');
   const settings: ModelSettings = {
     n: config.order, smoothing: config.smoothing, regularization: config.regularization, blockSize: config.blockSize,
-    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm,
+    embedDim: config.embedDim, hidden: config.hidden, batchNorm: config.batchNorm, flatten: config.flatten,
+    init: config.init ?? 'lecture',
     layers: config.layers, heads: config.heads, embed: config.embed, embed2: config.embed,
   };
   const backend = entry.training ? await createBackend('wasm') : undefined;
@@ -175,11 +176,14 @@ async function fit(r: Run): Promise<void> {
       // the schedule sees train()'s own step index; a resumed run continues the count
       lr: (i: number) => stepDecay(config.lr, config.decayStep)(offset + i), // the CLI's rule (src/lr-schedule.ts)
       weightDecay: decays ? config.weightDecay : undefined,
+      // the kind's optimizer (AdamW with makemore.py's betas for the recurrent models; SGD for the MLP)
+      optimizer: r.done === 0 ? modelKind(r.config.kind).training?.optimizer : undefined,
       evalEvery: config.evalEvery,
       progressEvery: 1,
       seed: r.batches,
       signal: controller.signal,
       onProgress,
+      ...diagnosticsOf(r, offset),
       yieldEveryMs: 30,
     });
     r.seconds += result.seconds;
@@ -202,6 +206,14 @@ async function fit(r: Run): Promise<void> {
   } finally {
     r.controller = null;
   }
+}
+
+/** train()'s diagnostics options for a run that asks for them: each step's statistics go to the page. */
+function diagnosticsOf(r: Run, offset: number): Pick<TrainOptions, 'diagnosticsEvery' | 'onDiagnostics'> {
+  const every = r.config.diagnosticsEvery ?? 0;
+  if (!(every > 0) || !modelKind(r.config.kind).training?.diagnostics) return {};
+  // train() counts from this call's first step; a resumed run continues the count, so map back onto the run's steps
+  return { diagnosticsEvery: every, onDiagnostics: (d) => post({ type: 'diagnostics', step: offset + d.step, diagnostics: d.diagnostics }) };
 }
 
 function finish(r: Run, stopped: boolean): void {

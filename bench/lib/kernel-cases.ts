@@ -254,7 +254,11 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
       case 'BTD':
         return [[`${B}x${T}x${D}`, { B, T, D }]];
       case 'n':
-        return kernel.startsWith('tanh') ? [[`${B}x${H}`, { n: B * H }]] : [[`${P}`, { n: P }]];
+        return kernel.startsWith('tanh') || kernel.startsWith('sigmoid') ? [[`${B}x${H}`, { n: B * H }]] : [[`${P}`, { n: P }]];
+      case 'nN': // a histogram of one activation batch into the diagnostics' 50 bins
+        return [[`${B}x${H}:50`, { n: B * H, N: 50 }]];
+      case 'BD': // recurrent (issue 14): one time step of makemore.py's cells, 32 words × 64 hidden units
+        return [['32x64', { B: 32, D: 64 }]];
       default:
         throw new Error(`bench:kernels: no shapes for a kernel taking sizes ${dims} (${kernel}): add them here`);
     }

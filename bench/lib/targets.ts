@@ -23,8 +23,8 @@ function speedup(results: readonly Result[], pick: (r: Result) => boolean, other
 }
 
 /**
- * The issue's targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend; matmul at
- * 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
+ * The issue's targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend (the same for
+ * the part-5 WaveNet step, when it was run); matmul at 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
  */
 export function checkTargets(results: readonly Result[], part3Label: string): TargetCheck[] {
   const out: TargetCheck[] = [];
@@ -34,6 +34,12 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
   const part3 = (r: Result): boolean => r.bench === 'mlp-step' && r.config === part3Label;
   add('MLP step, part-3 config, vs TF.js wasm', speedup(results, part3, 'tfjs-wasm'), 20);
   add('MLP step, part-3 config, vs our JS backend', speedup(results, part3, 'js'), 20);
+  // one WaveNet configuration per run (the lecture's, or its small --quick version)
+  const wavenet = (r: Result): boolean => r.bench === 'wavenet-step';
+  if (results.some(wavenet)) {
+    add('WaveNet step, part-5 config, vs TF.js wasm', speedup(results, wavenet, 'tfjs-wasm'), 20);
+    add('WaveNet step, part-5 config, vs our JS backend', speedup(results, wavenet, 'js'), 20);
+  }
   // transformer (issue 15): makemore.py's Transformer step, batch 32
   const step = (r: Result): boolean => r.bench === 'transformer-step';
   if (results.some(step)) {
@@ -49,6 +55,14 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
   if (ratios.length) {
     const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
     add(`matmul at makemore shapes vs TF.js wasm (slowest: ${worst.s})`, worst.r, 1.5);
+  }
+  // recurrent (issue 14): each cell's training step ≥ 10× TF.js wasm and ≥ 20× our JS backend
+  for (const cell of ['rnn', 'gru', 'lstm']) {
+    const step = (r: Result): boolean => r.bench === `${cell}-step`;
+    const tfWasm = speedup(results, step, 'tfjs-wasm');
+    if (!Number.isNaN(tfWasm)) add(`${cell.toUpperCase()} step vs TF.js wasm`, tfWasm, 10);
+    const js = speedup(results, step, 'js');
+    if (!Number.isNaN(js)) add(`${cell.toUpperCase()} step vs our JS backend`, js, 20);
   }
   return out;
 }

@@ -23,7 +23,7 @@ export interface TfMlpConfig {
 }
 
 /** A variable initialized from a temporary tensor, which is freed (the variable keeps its own reference). */
-function variable(init: tf.Tensor, trainable: boolean): tf.Variable {
+export function variable(init: tf.Tensor, trainable: boolean): tf.Variable {
   const v = tf.variable(init, trainable); // unnamed: names must be unique across all models in the process
   init.dispose();
   return v;

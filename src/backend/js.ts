@@ -1,5 +1,7 @@
 import type { Arena } from './arena.ts';
 import { createJsOptimizers } from './js-optim.ts';
+import { createJsReductions } from './js-reduce.ts';
+import { createJsRecurrent } from './js-recurrent.ts';
 import { createJsTransformer } from './js-transformer.ts';
 import type { Kernels, Ptr } from './kernels.ts';
 
@@ -326,6 +328,8 @@ export function createJsKernels(arena: Arena): Kernels {
     softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy,
     batchNormTrain, batchNormEval, batchNormBackward, embeddingGather, embeddingScatterAdd,
     ...createJsOptimizers(arena), addInto, copy, zero, sumSquares,
+    ...createJsReductions(arena),
+    ...createJsRecurrent(arena), // recurrent (issue 14)
     ...createJsTransformer(arena),
   };
 }

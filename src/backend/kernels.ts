@@ -76,6 +76,9 @@ const BTD = (s: Sizes) => s.B * s.T * s.D;
 const BT = (s: Sizes) => s.B * s.T;
 const D_ = (s: Sizes) => s.D; // an embedding table: at least one row; its row count comes from its allocation
 const M_ = (s: Sizes) => s.M;
+const BD = (s: Sizes) => s.B * s.D;
+const BD2 = (s: Sizes) => 2 * s.B * s.D;
+const BD4 = (s: Sizes) => 4 * s.B * s.D;
 
 /** Every kernel of the contract, in contract order. */
 export const KERNEL_TABLE = {
@@ -238,6 +241,101 @@ export const KERNEL_TABLE = {
   sumSquares: {
     args: [f32('x', n_), size('n')],
     returns: 'number',
+  },
+  /** Σ x over n elements, accumulated in float64 (a mean's numerator; diagnostics). */
+  sum: {
+    args: [f32('x', n_), size('n')],
+    returns: 'number',
+  },
+  /** Σ (x − center)² over n elements, accumulated in float64: n·variance when center is the mean (diagnostics). */
+  sumSquaredDeviations: {
+    args: [f32('x', n_), size('n'), scalar('center', 'finite')],
+    returns: 'number',
+  },
+  /** How many of the n elements have |x| > threshold (NaN never counts): tanh saturation (diagnostics). */
+  countAbove: {
+    args: [f32('x', n_), size('n'), scalar('threshold', 'nonNegative')],
+    returns: 'number',
+  },
+  /** max |x| over n elements, NaN skipped (0 when none is finite): a data-driven histogram's range. */
+  maxAbs: {
+    args: [f32('x', n_), size('n')],
+    returns: 'number',
+  },
+  /**
+   * counts[0..N) = how many of the n elements of x fall in each of N equal bins over [lo, hi] (counts as float32,
+   * overwritten): bin = trunc((x − lo)·(N / (hi − lo))) in float32, clamped to [0, N − 1] — values below lo and NaN go
+   * to the first bin, values at or above hi to the last: the counts sum to n. Needs lo < hi.
+   */
+  histogram: {
+    args: [f32('counts', N_), f32('x', n_), size('n'), scalar('lo', 'finite'), scalar('hi', 'finite'), size('N')],
+    returns: 'void',
+  },
+  /** y = a − b over n elements (y may alias a or b): a step's update from the states before and after it. */
+  subtract: {
+    args: [f32('y', n_), f32('a', n_), f32('b', n_), size('n')],
+    returns: 'void',
+  },
+  // recurrent (issue 14)
+  /** y = σ(x) = 1/(1 + e^−x) over n elements (y may alias x). */
+  sigmoidForward: {
+    args: [f32('y', n_), f32('x', n_), size('n')],
+    returns: 'void',
+  },
+  /** dx (+)= dy · y(1 − y), using the forward output y (dx may alias dy when not accumulating). */
+  sigmoidBackward: {
+    args: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag('accumulate')],
+    returns: 'void',
+  },
+  /** dst[t, b, :] = src[b, t, :] for [B×T×D] rows: example-major to time-major (swap B and T to go back). */
+  transposeBT: {
+    args: [f32('dst', BTD), f32('src', BTD), size('B'), size('T'), size('D')],
+    returns: 'void',
+  },
+  /** GRU gates: rz [B×2D] (pre-activations r | z) becomes σ(rz) in place; hr = r ⊙ hprev [B×D]. */
+  gruGatesForward: {
+    args: [f32('rz', BD2), f32('hr', BD), f32('hprev', BD), size('B'), size('D')],
+    returns: 'void',
+  },
+  /** GRU output: n [B×D] (pre-activation) becomes tanh(n) in place; h = (1 − z) ⊙ hprev + z ⊙ n. */
+  gruOutputForward: {
+    args: [f32('h', BD), f32('n', BD), f32('rz', BD2), f32('hprev', BD), size('B'), size('D')],
+    returns: 'void',
+  },
+  /**
+   * GRU output backward from dh: dn = dh·z·(1 − n²) (overwritten), the z half of drz = dh·(n − hprev)·z(1 − z)
+   * (overwritten), dhprev += dh·(1 − z).
+   */
+  gruOutputBackward: {
+    args: [
+      f32('dn', BD), f32('drz', BD2), f32('dhprev', BD), f32('n', BD), f32('rz', BD2), f32('hprev', BD), f32('dh', BD),
+      size('B'), size('D'),
+    ],
+    returns: 'void',
+  },
+  /** GRU gates backward from dhr (the gradient of r ⊙ hprev): the r half of drz = dhr·hprev·r(1 − r), dhprev += dhr·r. */
+  gruGatesBackward: {
+    args: [f32('drz', BD2), f32('dhprev', BD), f32('dhr', BD), f32('rz', BD2), f32('hprev', BD), size('B'), size('D')],
+    returns: 'void',
+  },
+  /**
+   * LSTM cell: gates [B×4D] (pre-activations i | f | g | o) become σ(i), σ(f), tanh(g), σ(o) in place;
+   * c = f·cprev + i·g, tc = tanh(c), h = o·tc.
+   */
+  lstmCellForward: {
+    args: [f32('c', BD), f32('tc', BD), f32('h', BD), f32('gates', BD4), f32('cprev', BD), size('B'), size('D')],
+    returns: 'void',
+  },
+  /**
+   * LSTM cell backward from dh and dc (what reaches c from the next step): dc' = dc + dh·o·(1 − tc²); dgates =
+   * (dc'·g·i(1−i) | dc'·cprev·f(1−f) | dc'·i·(1−g²) | dh·tc·o(1−o)); dcprev = dc'·f (overwritten; may alias dc).
+   */
+  lstmCellBackward: {
+    args: [
+      f32('dgates', BD4), f32('dcprev', BD), f32('dc', BD), f32('dh', BD), f32('gates', BD4), f32('tc', BD), f32('cprev', BD),
+      size('B'), size('D'),
+    ],
+    returns: 'void',
   },
   // transformer (issue 15)
   /**

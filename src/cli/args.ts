@@ -18,7 +18,7 @@ export class UsageError extends Error {
 export type FlagType =
   | { type: 'boolean' }
   | { type: 'string' }
-  | { type: 'int'; min?: number }
+  | { type: 'int'; min?: number; max?: number }
   | { type: 'number'; min?: number; exclusiveMin?: boolean }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'int-list'; min?: number }
@@ -50,6 +50,7 @@ export function accepted(spec: FlagSpec): string {
     case 'string':
       return `a ${spec.arg ?? 'value'}`;
     case 'int':
+      if (spec.max !== undefined) return `an integer from ${spec.min ?? Number.MIN_SAFE_INTEGER} to ${spec.max}`;
       return spec.min === undefined ? 'an integer' : `an integer >= ${spec.min}`;
     case 'number':
       return spec.min === undefined ? 'a number' : `a number ${spec.exclusiveMin ? '>' : '>='} ${spec.min}`;
@@ -81,6 +82,7 @@ function convert(spec: FlagSpec, raw: string, command: string): FlagValue {
     case 'int': {
       const v = parseNumber(raw);
       if (!Number.isSafeInteger(v) || (spec.min !== undefined && v < spec.min)) bad();
+      if (spec.max !== undefined && v > spec.max) bad();
       return v;
     }
     case 'number': {
@@ -136,6 +138,10 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
     else {
       if (i + 1 >= argv.length) throw new UsageError(`--${name}: needs a value (${accepted(spec)})`, command);
       raw = argv[++i];
+      // `--data --steps 100`: the next word is a flag of this command, so --data was given no value
+      if (raw.startsWith('--') && byName.has(raw.slice(2).split('=')[0])) {
+        throw new UsageError(`--${name}: is missing its value (${accepted(spec)}); got the flag ${raw} instead`, command);
+      }
     }
     out.set(name, convert(spec, raw, command));
   }

@@ -8,8 +8,11 @@ import type { OutputStream } from './progress.ts';
 export interface CliContext {
   stdout: OutputStream;
   stderr: OutputStream;
-  /** Called with a function to run on SIGINT; returns a function that removes it. */
-  onInterrupt(handler: () => void): () => void;
+  /**
+   * Called with a function to run on SIGINT, SIGTERM or SIGHUP (it gets the signal's name); returns a function that
+   * removes it.
+   */
+  onInterrupt(handler: (signal?: string) => void): () => void;
 }
 
 /** A subcommand of `makemore`. */

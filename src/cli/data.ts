@@ -1,9 +1,10 @@
 /**
  * The word lists the CLI trains and evaluates on: a text file (one word per line) or the embedded default names.
  */
-import { readFileSync } from 'node:fs';
 import { defaultNames } from '../data/default-names.ts';
+import { decodeWordText, TextInputError } from '../data/text-decode.ts';
 import { readWords } from '../data/words.ts';
+import { InputFileError, readInputFile } from '../io/input-file.ts';
 import { UsageError } from './args.ts';
 
 /** Words and where they came from (for messages and the model file's record). */
@@ -13,23 +14,28 @@ export interface WordSource {
   source: string;
 }
 
+/** The largest word list read (a JS string holds at most ~512 M characters; 256 MB is ~30 M names). */
+export const MAX_DATA_BYTES = 256 * 1024 * 1024;
+
 /** Description of the embedded default corpus. */
 export const DEFAULT_SOURCE = 'embedded English first names';
 
 /**
- * Reads `path` (one word per line), or returns the embedded names when `path` is undefined. A missing, unreadable or
- * empty file is a {@link UsageError} naming `flag` and the file.
+ * Reads `path` (one word per line, UTF-8), or returns the embedded names when `path` is undefined. A missing,
+ * unreadable, special (directory, FIFO, device), oversized, non-UTF-8 or binary file, a control character in a word,
+ * or a file without words is a {@link UsageError} naming `flag` and the file.
  */
 export function loadWords(path: string | undefined, command: string, flag = '--data'): WordSource {
   if (path === undefined) return { words: defaultNames(), source: DEFAULT_SOURCE };
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = decodeWordText(readInputFile(path, MAX_DATA_BYTES), path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${flag}: file '${path}' does not exist`, command);
-    if (code === 'EISDIR') throw new UsageError(`${flag}: '${path}' is a directory, expected a text file`, command);
-    throw new UsageError(`${flag}: cannot read '${path}' (${(error as Error).message})`, command);
+    if (error instanceof InputFileError && error.problem === 'does not exist') {
+      throw new UsageError(`${flag}: file '${path}' does not exist`, command);
+    }
+    if (error instanceof InputFileError || error instanceof TextInputError) throw new UsageError(`${flag}: ${error.message}`, command);
+    throw error;
   }
   const words = readWords(text);
   if (words.length === 0) {

@@ -2,7 +2,8 @@
  * The `makemore` command line: train, sample, eval and plot character-level language models.
  *
  * Exit codes: 0 success, 1 failure while running (e.g. a diverging training run), 2 bad command-line input (unknown
- * flag, bad value, missing or unusable file), 130 interrupted by Ctrl-C.
+ * flag, bad value, missing or unusable file), 130 interrupted by Ctrl-C, SIGTERM or SIGHUP (after saving the best model so
+ * far when --out was given).
  */
 import { pathToFileURL } from 'node:url';
 import { formatHelp, parseFlags, UsageError } from './args.ts';
@@ -22,8 +23,8 @@ export function mainHelp(): string {
   return [
     'Usage: makemore <command> [flags]',
     '',
-    'Character-level language models (n-gram counts, neural bigram, MLP with BatchNorm) as in Karpathy\'s makemore,',
-    'with a WebAssembly SIMD core.',
+    'Character-level language models (n-gram counts, neural bigram, MLP with BatchNorm, WaveNet) as in Karpathy\'s',
+    'makemore, with a WebAssembly SIMD core.',
     '',
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
@@ -50,16 +51,21 @@ export function processContext(): CliContext {
     stderr: process.stderr,
     onInterrupt(handler) {
       let count = 0;
-      const onSignal = (): void => {
-        // the first Ctrl-C asks for a clean stop; a second one means "now", without saving
+      const onSignal = (signal: NodeJS.Signals): void => {
+        // the first signal asks for a clean stop (and a save); a second one means "now", without saving
         if (++count > 1) process.exit(EXIT.interrupted);
-        handler();
+        handler(signal);
       };
-      process.on('SIGINT', onSignal);
-      return () => process.off('SIGINT', onSignal);
+      for (const signal of INTERRUPT_SIGNALS) process.on(signal, onSignal);
+      return () => {
+        for (const signal of INTERRUPT_SIGNALS) process.off(signal, onSignal);
+      };
     },
   };
 }
+
+/** Ctrl-C, `kill`, and a closed terminal: all stop training cleanly and save the best model so far. */
+const INTERRUPT_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Runs the CLI on the arguments after the program name; resolves to the exit code (it never calls process.exit). */
 export async function runCli(argv: readonly string[], context: CliContext = processContext()): Promise<number> {

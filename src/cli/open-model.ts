@@ -4,8 +4,9 @@
 import type { BackendName } from '../backend/index.ts';
 import { ModelFileError, type ModelFile } from '../io/model-file.ts';
 import { loadModelInput } from '../io/model-file-node.ts';
-import { modelFromJSON } from '../models/load.ts';
+import { modelFromJSON } from '../io/load-model.ts';
 import type { LanguageModel } from '../models/model.ts';
+import { excerpt } from '../data/excerpt.ts';
 import { UsageError } from './args.ts';
 
 /** A loaded model with its file. */
@@ -67,8 +68,8 @@ export function checkVocabulary(
     for (const ch of word) {
       if (!known.has(ch)) {
         throw new UsageError(
-          `${flag}: ${noun} ${JSON.stringify(word)} has the character ${JSON.stringify(ch)}, which the model's ` +
-            `vocabulary (${vocab.join('')}) does not contain`,
+          `${flag}: ${noun} ${excerpt(word)} has the character ${excerpt(ch)}, which the model's ` +
+            `vocabulary (${vocab.length} characters: ${excerpt(vocab.join(''), 60)}) does not contain`,
           command,
         );
       }

@@ -65,13 +65,28 @@ export function jsonNumber(value: number | null | undefined): number | null {
   return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
 }
 
-/** `--json`: one object per line on stdout; progress at every dev evaluation, about every tenth of the run and at the end. */
+/** At least this often (ms) a plain or JSON progress line is printed, however long a tenth of the run takes. */
+export const PROGRESS_SECONDS_MS = 5000;
+
+/**
+ * `--json`: one object per line on stdout; progress at every dev evaluation, about every tenth of the run, at least
+ * every 5 seconds, and at the end.
+ */
 export class JsonReporter implements Reporter {
   private next = 0;
-  constructor(private readonly out: OutputStream) {}
+  private printedAt: number;
+  constructor(
+    private readonly out: OutputStream,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.printedAt = now();
+  }
   progress(info: ProgressInfo): void {
     const every = Math.max(1, Math.round(info.steps / 10));
-    if (info.step < this.next && info.devLoss === undefined && info.step !== info.steps) return;
+    const t = this.now();
+    const due = info.step >= this.next || info.devLoss !== undefined || info.step === info.steps || t - this.printedAt >= PROGRESS_SECONDS_MS;
+    if (!due) return;
+    this.printedAt = t;
     this.next = (Math.floor(info.step / every) + 1) * every;
     const record: Record<string, unknown> = {
       event: 'progress',
@@ -90,15 +105,26 @@ export class JsonReporter implements Reporter {
   finish(): void {}
 }
 
-/** Not a terminal: a plain line about every tenth of the run and at the last step, with the latest dev loss. */
+/**
+ * Not a terminal: a plain line about every tenth of the run, at least every 5 seconds, and at the last step, with the
+ * latest dev loss.
+ */
 export class PlainReporter implements Reporter {
   private next = 0;
   private lastDev: number | undefined;
-  constructor(private readonly out: OutputStream) {}
+  private printedAt: number;
+  constructor(
+    private readonly out: OutputStream,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.printedAt = now();
+  }
   progress(info: ProgressInfo): void {
     if (info.devLoss !== undefined) this.lastDev = info.devLoss;
     const every = Math.max(1, Math.round(info.steps / 10));
-    if (info.step < this.next && info.step !== info.steps) return;
+    const t = this.now();
+    if (info.step < this.next && info.step !== info.steps && t - this.printedAt < PROGRESS_SECONDS_MS) return;
+    this.printedAt = t;
     this.next = (Math.floor(info.step / every) + 1) * every;
     const dev = this.lastDev === undefined ? '' : `  dev ${formatLoss(this.lastDev)}`;
     const width = String(info.steps).length;

@@ -2,7 +2,7 @@
  * The settings of a `makemore train` run resolved from its flags and the model kind's defaults in the registry — or,
  * for `--resume`, from the saved run, with only the flags that do not change its course (steps, evaluation, output).
  */
-import type { ModelKindEntry, ModelSettings, RegisteredKind } from '../models/registry.ts';
+import { defaultDecayStep, type ModelKindEntry, type ModelSettings, type RegisteredKind } from '../models/registry.ts';
 import { makeOptimizer, type OptimizerKind, type OptimizerSpec } from '../nn/optim.ts';
 import { UsageError, type ParsedFlags } from './args.ts';
 import { flag } from './command.ts';
@@ -26,6 +26,9 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
   const settings: ModelSettings = {};
   for (const o of entry.options) {
     if (o.type === 'off-switch') settings[o.key] = !flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'on-switch') settings[o.key] = flag<boolean>(parsed, o.flag, false);
+    else if (o.type === 'enum') settings[o.key] = flag<string>(parsed, o.flag, o.default);
+    else if (o.type === 'optional-number') settings[o.key] = parsed.has(o.flag) ? flag<number>(parsed, o.flag, 0) : null;
     else {
       const v = flag<number | number[]>(parsed, o.flag, o.default);
       if (o.type === 'int' && o.max !== undefined && (v as number) > o.max) {
@@ -34,6 +37,8 @@ export function modelSettingsOf(parsed: ParsedFlags, entry: ModelKindEntry): Mod
       settings[o.key] = v;
     }
   }
+  const problem = entry.validate?.(settings);
+  if (problem) throw new UsageError(`${problem.flags.map((f) => `--${f}`).join(', ')}: ${problem.message}`, 'train');
   return settings;
 }
 
@@ -53,8 +58,8 @@ export function planFromFlags(parsed: ParsedFlags, kind: RegisteredKind, entry: 
     optimizer = { kind: 'sgd', momentum: flag<number>(parsed, 'momentum', 0), weightDecay: optimizerDecay };
   } else {
     if (parsed.has('momentum')) throw new UsageError('--momentum: applies to --optimizer sgd, not to --optimizer adamw', 'train');
-    // a kind trained by AdamW (makemore.py's Transformer: betas 0.9, 0.99) gives its own defaults
-    const own = t.optimizer.kind === 'adamw' ? t.optimizer : { kind: 'adamw' as const };
+    // the kind's own AdamW settings are the defaults when it trains with AdamW (recurrent models: betas 0.9, 0.99)
+    const own: { beta1?: number; beta2?: number; eps?: number } = t.optimizer.kind === 'adamw' ? t.optimizer : {};
     optimizer = {
       kind: 'adamw', beta1: flag<number>(parsed, 'beta1', own.beta1 ?? 0.9), beta2: flag<number>(parsed, 'beta2', own.beta2 ?? 0.999),
       eps: own.eps ?? 1e-8, weightDecay: optimizerDecay,
@@ -71,7 +76,7 @@ export function planFromFlags(parsed: ParsedFlags, kind: RegisteredKind, entry: 
   return {
     steps,
     lr: flag<number>(parsed, 'lr', t.lr),
-    lrDecayAt: parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : t.lrDecay === 'half' ? Math.floor(steps / 2) : null,
+    lrDecayAt: parsed.has('lr-decay-at') ? flag<number>(parsed, 'lr-decay-at', 0) : defaultDecayStep(t, steps),
     weightDecay,
     optimizer,
     evalEvery: flag<number>(parsed, 'eval-every', Math.max(1, Math.floor(steps / 20))),

@@ -1,6 +1,7 @@
 /**
  * The character vocabulary: `.` (the word boundary) at index 0, then every other character in code point order.
  */
+import { codePoint, excerpt } from './excerpt.ts';
 
 /** The boundary token: it starts every context and ends every word. */
 export const BOUNDARY = '.';
@@ -31,11 +32,11 @@ export class Vocabulary {
     for (let i = 0; i < words.length; i++) {
       const word = words[i];
       if (typeof word !== 'string' || word.length === 0) {
-        throw new Error(`Vocabulary.fromWords: words[${i}] must be a non-empty string, got ${JSON.stringify(word)}`);
+        throw new Error(`Vocabulary.fromWords: words[${i}] must be a non-empty string, got ${typeof word === 'string' ? '""' : typeof word}`);
       }
       for (const ch of word) {
         if (ch === BOUNDARY) {
-          throw new Error(`Vocabulary.fromWords: word ${JSON.stringify(word)} (words[${i}]) contains '${BOUNDARY}', the reserved word boundary`);
+          throw new Error(`Vocabulary.fromWords: word ${excerpt(word)} (words[${i}]) contains '${BOUNDARY}', the reserved word boundary`);
         }
         seen.add(ch);
       }
@@ -88,8 +89,8 @@ export class Vocabulary {
       if (id === undefined || id === 0) {
         throw new Error(
           id === 0
-            ? `Vocabulary: word ${JSON.stringify(word)} contains '${BOUNDARY}', the reserved word boundary`
-            : `Vocabulary: character ${JSON.stringify(ch)} (${codePointName(ch)}) in word ${JSON.stringify(word)} is not in the vocabulary`,
+            ? `Vocabulary: word ${excerpt(word)} contains '${BOUNDARY}', the reserved word boundary`
+            : `Vocabulary: character ${excerpt(ch)} (${codePoint(ch)}) in word ${excerpt(word)} is not in the vocabulary`,
         );
       }
       out.push(id);
@@ -121,9 +122,4 @@ export class Vocabulary {
 
 function byCodePoint(a: string, b: string): number {
   return a.codePointAt(0)! - b.codePointAt(0)!;
-}
-
-/** "U+00E9" for a character: makes invisible or look-alike characters in error messages identifiable. */
-function codePointName(ch: string): string {
-  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }

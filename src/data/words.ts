@@ -2,6 +2,7 @@
  * Word lists: reading one word per line and splitting into train / dev / test sets.
  */
 import { Rng } from '../rng.ts';
+import { checkSeed } from '../seed.ts';
 
 /**
  * The words of a text with one word per line: each line trimmed, empty lines dropped. Accepts `\n`, `\r\n` (and a
@@ -46,7 +47,7 @@ export function splitWords(words: readonly string[], options: SplitOptions = {})
   }
   const sum = fractions[0] + fractions[1] + fractions[2];
   if (Math.abs(sum - 1) > 1e-9) throw new Error(`splitWords: fractions must sum to 1, got ${JSON.stringify(fractions)} (sum ${sum})`);
-  const shuffled = new Rng(seed).shuffle(words.slice());
+  const shuffled = new Rng(checkSeed(seed, 'splitWords')).shuffle(words.slice());
   const n = shuffled.length;
   // the small slack keeps 0.7 + 0.2 = 0.8999999999999999 from losing a word to rounding
   const n1 = Math.min(n, Math.floor(fractions[0] * n + 1e-9));

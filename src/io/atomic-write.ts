@@ -3,7 +3,7 @@
  * fsync the directory. rename() within one file system is atomic on POSIX, so a reader (or the next run after a crash,
  * a full disk or Ctrl-C) sees either the old file or the complete new one, never a half-written file at the target.
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `length` bytes of `buffer` from `offset` to `fd`, returns how many it wrote (the shape of `fs.writeSync`). */
@@ -28,6 +28,30 @@ export function tempPathFor(path: string): string {
  * is rethrown: the previous content of `path` (if any) is untouched.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
+  try {
+    writeAtomic(path, data, options);
+  } catch (error) {
+    throw namedWriteError(path, error);
+  }
+  removeStaleTemps(path);
+}
+
+/** A write error that names the file the user asked for (not only the hidden temp file), keeping the errno code. */
+function namedWriteError(path: string, error: unknown): Error {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e?.message === 'string' && e.message.startsWith(`cannot write '${path}'`)) return e;
+  const reason =
+    e?.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' :
+    e?.code === 'EDQUOT' ? 'disk quota exceeded (EDQUOT)' :
+    e?.code === 'EACCES' || e?.code === 'EPERM' ? `permission denied (${e.code})` :
+    e?.code === 'EROFS' ? 'read-only file system (EROFS)' :
+    e?.message ?? String(error);
+  return Object.assign(new Error(`cannot write '${path}': ${reason}; its previous content (if any) is unchanged`, { cause: error }), {
+    code: e?.code,
+  });
+}
+
+function writeAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const chunkSize = options.chunkSize ?? 1 << 20;
   const write: WriteChunk = options.write ?? ((fd, buffer, offset, length) => writeSync(fd, buffer, offset, length));
@@ -72,4 +96,50 @@ function syncDirectory(dir: string): void {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Whether a process with this id exists (EPERM: it exists but belongs to someone else). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A temp file older than this is stale even if a process with its writer's id exists (the id was reused). */
+const STALE_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes the temp files that killed writers left beside `path` (`.NAME.<pid>.<time>.<random>.tmp`, see
+ * {@link tempPathFor}): those whose writer process is gone, or that are a day old. A live concurrent writer's temp file
+ * is left alone. Best effort: a failure here never fails the write that already succeeded.
+ */
+export function removeStaleTemps(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const parts = name.slice(prefix.length, -'.tmp'.length).split('.');
+    const pid = Number(parts[0]);
+    if (parts.length !== 3 || !Number.isSafeInteger(pid) || pid <= 0) continue; // not one of ours
+    const full = join(dir, name);
+    try {
+      const old = Date.now() - statSync(full).mtimeMs > STALE_AGE_MS;
+      if ((pid !== process.pid && processAlive(pid)) && !old) continue;
+      unlinkSync(full);
+      removed.push(full);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }

@@ -1,8 +1,9 @@
 /**
  * Saving and loading model files in Node: atomic writes, and read errors that name the file.
  */
-import { readFileSync } from 'node:fs';
 import type { LanguageModel, ModelState } from '../models/model.ts';
+import { InputFileError, readInputFile } from './input-file.ts';
+import { MAX_MODEL_FILE_READ_BYTES } from './model-size.ts';
 import { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 import {
   decodeModelFile,
@@ -45,13 +46,18 @@ export function loadModelInput(path: string, options: DecodeOptions = {}): Model
   return decodeModelInput(readModelText(path), path, options);
 }
 
+/** The text of a model file: a regular file of a sane size (never a FIFO or device), valid UTF-8. */
 function readModelText(path: string): string {
+  let bytes: Uint8Array;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readInputFile(path, MAX_MODEL_FILE_READ_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ModelFileError(path, 'does not exist');
-    if (code === 'EISDIR') throw new ModelFileError(path, 'is a directory, not a file');
-    throw new ModelFileError(path, `cannot be read (${(error as Error).message})`);
+    if (error instanceof InputFileError) throw new ModelFileError(path, error.problem);
+    throw error;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ModelFileError(path, 'is not UTF-8 text: it is damaged, or not a model file');
   }
 }

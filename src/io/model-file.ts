@@ -13,7 +13,7 @@
  */
 import type { ModelKind, ModelState } from '../models/model.ts';
 import { isModelKind, MODEL_KINDS } from '../models/registry.ts';
-import { crc32Hex } from './crc32.ts';
+import { canonicalJsonCrc32, spliceBig, stringifyExtracting } from './json-big.ts';
 
 /** The value of the `format` field. */
 export const MODEL_FILE_FORMAT = 'makemore-wasm';
@@ -86,14 +86,26 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-function checksumOf(version: number, model: unknown, training: unknown): string {
-  return `crc32:${crc32Hex(canonicalJson({ version, model, training }))}`;
+function checksumOf(version: unknown, model: unknown, training: unknown): string {
+  return `crc32:${canonicalJsonCrc32({ version, model, training }).toString(16).padStart(8, '0')}`;
 }
 
-/** Serializes a model state and its training record as a model file (pretty enough to read, compact tensors). */
+/** A deep copy through JSON (undefined dropped, etc.) that shares, rather than copies, the large tensor strings. */
+function jsonClone<T>(value: T): T {
+  const extracted = stringifyExtracting(value, false);
+  return JSON.parse(extracted.text, (_key, v: unknown) => {
+    const m = typeof v === 'string' ? extracted.placeholder.exec(`"${v}"`) : null;
+    return m ? extracted.big[Number(m[1])] : v;
+  }) as T;
+}
+
+/**
+ * Serializes a model state and its training record as a model file (pretty enough to read, compact tensors). Runs at
+ * memory speed: the base64 tensors are never pushed through JSON.stringify, JSON.parse or the checksum as one text.
+ */
 export function encodeModelFile(model: ModelState, training: TrainingInfo = {}): string {
-  // round-trip through JSON first so the checksum covers exactly what a reader will parse (undefined dropped, etc.)
-  const m = JSON.parse(JSON.stringify(model)) as ModelState;
+  // a JSON round trip first so the checksum covers exactly what a reader will parse (undefined dropped, etc.)
+  const m = jsonClone(model);
   const t = JSON.parse(JSON.stringify(training)) as TrainingInfo;
   const doc = {
     format: MODEL_FILE_FORMAT,
@@ -102,7 +114,8 @@ export function encodeModelFile(model: ModelState, training: TrainingInfo = {}):
     model: m,
     training: t,
   };
-  return `${JSON.stringify(doc, null, 1)}\n`;
+  const extracted = stringifyExtracting(doc, false, 1);
+  return `${spliceBig(extracted.text, extracted)}\n`;
 }
 
 /** Options for {@link decodeModelFile}. */
@@ -112,8 +125,9 @@ export interface DecodeOptions {
 }
 
 /**
- * Parses and checks a model file: valid JSON, the right format, a version this code can read, a known model kind,
- * well-formed tensors whose data length matches their shape, and a matching checksum.
+ * Parses and checks a model file: valid JSON, a matching checksum (checked before any other field is interpreted),
+ * the right format, a version this code can read, a known model kind, and well-formed tensors whose data length
+ * matches their shape.
  * @param source the file name, used in error messages
  * @throws ModelFileError naming `source` and what is wrong; a bare `toJSON()` state is refused with a pointer to
  *   `modelFromJSON`, which takes it
@@ -157,10 +171,30 @@ export function checkModelFile(doc: unknown, source: string, options: DecodeOpti
         'checksum: load it with modelFromJSON(state), or write a complete model file with saveModelFile(path, model)',
     );
   }
+  const training = doc.training === undefined ? {} : doc.training;
+  const version = doc.version;
+  // the checksum first: a damaged version, kind or shape is reported as damage, not as what the damage happens to say
+  const expected = checksumOf(version, doc.model, training);
+  const intact = doc.checksum === expected;
   if (doc.format !== MODEL_FILE_FORMAT) {
+    if (intact) {
+      fail(
+        `is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}"), ` +
+          'though its checksum matches: its "format" field is probably damaged',
+      );
+    }
     fail(`is not a makemore-wasm model file (format is ${JSON.stringify(doc.format)}, expected "${MODEL_FILE_FORMAT}")`);
   }
-  const version = doc.version;
+  if (!intact) {
+    const mismatch = `checksum mismatch (file says ${JSON.stringify(doc.checksum)}, content gives "${expected}")`;
+    if (typeof version === 'number' && Number.isInteger(version) && version > MODEL_FILE_VERSION) {
+      fail(
+        `is damaged or was written by a newer makemore-wasm (format version ${version}; this version reads format ` +
+          `${MODEL_FILE_VERSION} and older): ${mismatch}`,
+      );
+    }
+    fail(`is corrupt: ${mismatch}; it was changed or damaged after it was written`);
+  }
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
     fail(`has an invalid format version ${JSON.stringify(version)}`);
   }
@@ -172,18 +206,8 @@ export function checkModelFile(doc: unknown, source: string, options: DecodeOpti
   }
   const model = doc.model;
   if (!isObject(model)) return fail('has no "model" object');
-  const training = doc.training === undefined ? {} : doc.training;
   if (!isObject(training)) return fail('has a "training" field that is not an object');
   checkModelState(model, fail);
-
-  const expected = checksumOf(version as number, model, training);
-  if (doc.checksum !== expected) {
-    fail(
-      `is corrupt: checksum mismatch (file says ${JSON.stringify(doc.checksum)}, content gives "${expected}"); ` +
-        'it was changed or damaged after it was written',
-    );
-  }
-  // checked after the checksum so that a corrupted kind is reported as corruption, a genuine other kind as such
   if (options.kind !== undefined && model.kind !== options.kind) {
     fail(`holds a ${String(model.kind)} model, expected a ${options.kind} model`);
   }
@@ -211,16 +235,19 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-/** A tensor must have a shape of non-negative integers and exactly 4·∏shape bytes of base64 data. */
+/**
+ * A tensor must have a shape of non-negative integers and exactly 4·∏shape bytes of base64 data. Large data (a
+ * checksummed file's tensors, up to hundreds of MB) is not scanned character by character here: decodeTensor does that
+ * as it decodes, naming the tensor, so a 50 MB model is read once instead of twice.
+ */
 function checkTensor(name: string, tensor: unknown, fail: (problem: string) => never): void {
   if (!isObject(tensor)) fail(`tensor '${name}' is not an object`);
   const { shape, data } = tensor as Record<string, unknown>;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
     fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
   }
-  if (typeof data !== 'string' || data.length % 4 !== 0 || !BASE64.test(data)) {
+  if (typeof data !== 'string' || data.length % 4 !== 0 || (data.length <= 1 << 16 && !/^[A-Za-z0-9+/]*={0,2}$/.test(data))) {
     fail(`tensor '${name}' has data that is not base64`);
   }
   const s = data as string;

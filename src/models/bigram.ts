@@ -10,6 +10,7 @@ import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import { Embedding } from '../nn/embedding.ts';
 import { Net, type Workspace } from '../nn/net.ts';
+import { checkSeed } from '../seed.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
@@ -104,7 +105,7 @@ export class NeuralBigram implements LanguageModel {
   static async create(options: NeuralBigramOptions): Promise<NeuralBigram> {
     const { vocab, seed = 42, regularization = 0.01 } = options ?? ({} as NeuralBigramOptions);
     if (!(vocab instanceof Vocabulary)) throw new Error(`NeuralBigram.create: vocab must be a Vocabulary, got ${typeof vocab}`);
-    if (!Number.isInteger(seed)) throw new Error(`NeuralBigram.create: seed must be an integer, got ${seed}`);
+    checkSeed(seed, 'NeuralBigram.create');
     if (!(regularization >= 0) || !Number.isFinite(regularization)) {
       throw new Error(`NeuralBigram.create: regularization must be a finite number >= 0, got ${regularization}`);
     }
@@ -164,6 +165,7 @@ export class NeuralBigram implements LanguageModel {
    * (read it with {@link NeuralBigram.gradient}).
    */
   lossAndGradient(path: GradientPath = 'counts'): number {
+    this.live('lossAndGradient');
     const data = this.requireData('lossAndGradient');
     // unchecked kernels: shapes are fixed at construction and the ids were validated once, in setData
     const be = this.backend.raw;
@@ -221,6 +223,7 @@ export class NeuralBigram implements LanguageModel {
    */
   step(lr: number, options: { path?: GradientPath } = {}): number {
     if (!Number.isFinite(lr)) throw new Error(`NeuralBigram.step: lr must be a finite number, got ${lr}`);
+    if (lr < 0) throw new Error(`NeuralBigram.step: lr must be >= 0 (a negative rate climbs the loss), got ${lr}`);
     return this.net.update(this.lossAndGradient(options.path ?? 'counts'), lr);
   }
 
@@ -246,6 +249,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** A copy of W (V×V, row = previous character). */
   weights(): Float32Array {
+    this.live('weights');
     return this.backend.arena.f32(this.W, this.parameterCount).slice();
   }
 
@@ -256,8 +260,17 @@ export class NeuralBigram implements LanguageModel {
     this.net.setTensor('W', values, 'NeuralBigram.setWeights');
   }
 
+  private disposed = false;
+
+  /** W lives in memory the arena may have given to another model since dispose(): never read it then. */
+  private live(who: string): void {
+    if (this.disposed) throw new Error(`NeuralBigram.${who}: this model was disposed`);
+  }
+
   /** Returns the model's arena memory to its backend; the model cannot be used afterwards. */
   dispose(): void {
+    if (this.disposed) return; // a second dispose must not free logP twice
+    this.disposed = true;
     this.net.dispose();
     const arena = this.backend.arena as unknown as { free?: (p: Ptr) => void };
     arena.free?.(this.logP);
@@ -280,6 +293,7 @@ export class NeuralBigram implements LanguageModel {
 
   /** The model's next-character distributions, softmax of each row of W in float64 (V×V). */
   probabilities(): Float64Array {
+    this.live('probabilities');
     const V = this.vocab.size;
     const w = this.backend.arena.f32(this.W, V * V);
     const out = new Float64Array(V * V);

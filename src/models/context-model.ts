@@ -21,8 +21,8 @@ export interface ContextConfig extends NetModelConfig {
 export abstract class ContextModel<C extends ContextConfig> extends NetModel<C> {
   private readonly name: string;
 
-  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer) {
-    super(who, vocab, config, backend, root, config.blockSize);
+  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, net: { allowSymmetric?: boolean } = {}) {
+    super(who, vocab, config, backend, root, config.blockSize, false, net);
     this.name = who;
   }
 

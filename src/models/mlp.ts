@@ -5,7 +5,9 @@
  */
 import { Vocabulary } from '../data/vocabulary.ts';
 import { BatchNorm1d, Embedding, FlattenConsecutive, Linear, Sequential, Tanh, type Named } from '../nn/index.ts';
+import { checkInitScheme, linearInit, type InitScheme } from '../nn/init-schemes.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
+import { checkSeed } from '../seed.ts';
 import { ContextModel } from './context-model.ts';
 import type { ModelState } from './model.ts';
 import { rejectModelFile } from './state-guard.ts';
@@ -24,6 +26,14 @@ export interface MLPOptions {
   batchNorm?: boolean;
   /** Running-statistics momentum: run = (1 − m)·run + m·batch (default 0.001, as in the lecture). */
   momentum?: number;
+  /** Initialization scheme of the Linear layers (default 'lecture'; see src/nn/init-schemes.ts). */
+  init?: InitScheme;
+  /** Output weights N(0, 1)·outputScale and output bias 0, overriding the scheme (the lecture's 0.01). */
+  outputScale?: number | null;
+  /** Hidden weights N(0, 1)·hiddenScale, biases N(0, 1)·0.01, overriding the scheme (the lecture's 0.2). */
+  hiddenScale?: number | null;
+  /** Accept a zero or constant weight matrix (otherwise refused: its units could never become different). */
+  allowSymmetric?: boolean;
   /** Seed of the initialization (default 42). */
   seed?: number;
   /** Backend name or a ready backend to share (default 'wasm'). */
@@ -37,21 +47,28 @@ export interface MLPConfig {
   hidden: number[];
   batchNorm: boolean;
   momentum: number;
+  init: InitScheme;
+  outputScale: number | null;
+  hiddenScale: number | null;
+  allowSymmetric: boolean;
   seed: number;
 }
 
-/** The lecture's layer list: tanh gain 5/3 on hidden weights, output weights ×0.1 so the first loss is near ln V. */
+/**
+ * The lecture's layer list. With the default init 'lecture': tanh gain 5/3 on hidden weights, output weights ×0.1 so
+ * the first loss is near ln V; other schemes and the lecture's hand-set scales come from src/nn/init-schemes.ts.
+ */
 function layers(V: number, c: MLPConfig): Sequential {
   const list: Named[] = [
     ['', new Embedding(V, c.embedDim, { name: 'embedding' })],
     ['', new FlattenConsecutive(c.blockSize)],
   ];
   c.hidden.forEach((h, l) => {
-    list.push([`hidden.${l}`, new Linear(h, { bias: !c.batchNorm, gain: 5 / 3 })]);
+    list.push([`hidden.${l}`, new Linear(h, { bias: !c.batchNorm, ...linearInit(c.init, 'hidden', c.hiddenScale) })]);
     if (c.batchNorm) list.push([`hidden.${l}.bn`, new BatchNorm1d(c.momentum)]);
     list.push([`hidden.${l}.tanh`, new Tanh()]);
   });
-  list.push(['output', new Linear(V, { gain: 0.1 })]);
+  list.push(['output', new Linear(V, linearInit(c.init, 'output', c.outputScale))]);
   return new Sequential(list);
 }
 
@@ -64,7 +81,7 @@ export class MLP extends ContextModel<MLPConfig> {
   readonly kind = 'mlp' as const;
 
   private constructor(vocab: Vocabulary, config: MLPConfig, backend: Awaited<ReturnType<typeof resolveBackend>>) {
-    super('MLP', vocab, config, backend, layers(vocab.size, config));
+    super('MLP', vocab, config, backend, layers(vocab.size, config), { allowSymmetric: config.allowSymmetric });
   }
 
   /** A new, initialized model (see the class comment for the initialization). */
@@ -94,6 +111,14 @@ export class MLP extends ContextModel<MLPConfig> {
 /** Defaults and validation of the hyper-parameters; errors name the option and its value. */
 function checkConfig(o: Partial<Omit<MLPConfig, 'hidden'>> & { hidden?: readonly number[] }, who: string): MLPConfig {
   const { blockSize = 3, embedDim = 10, hidden = [200], batchNorm = true, momentum = 0.001, seed = 42 } = o;
+  const { init = 'lecture', outputScale = null, hiddenScale = null, allowSymmetric = false } = o;
+  checkInitScheme(init, who);
+  for (const [name, v] of [['outputScale', outputScale], ['hiddenScale', hiddenScale]] as const) {
+    if (v !== null && (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v))) {
+      throw new Error(`${who}: ${name} must be a finite number >= 0 (or null: the scheme's), got ${String(v)}`);
+    }
+  }
+  if (typeof allowSymmetric !== 'boolean') throw new Error(`${who}: allowSymmetric must be true or false, got ${String(allowSymmetric)}`);
   const positive = (name: string, v: unknown): void => {
     if (!Number.isInteger(v) || (v as number) < 1) throw new Error(`${who}: ${name} must be a positive integer, got ${String(v)}`);
   };
@@ -105,6 +130,6 @@ function checkConfig(o: Partial<Omit<MLPConfig, 'hidden'>> & { hidden?: readonly
   if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
     throw new Error(`${who}: momentum must be in [0, 1], got ${String(momentum)}`);
   }
-  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
-  return { blockSize, embedDim, hidden: hidden.slice(), batchNorm, momentum, seed };
+  checkSeed(seed, who);
+  return { blockSize, embedDim, hidden: hidden.slice(), batchNorm, momentum, init, outputScale, hiddenScale, allowSymmetric, seed };
 }

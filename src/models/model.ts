@@ -2,7 +2,7 @@
  * What every model shares, so the training loop, the CLI, the model files and the browser demo can treat them alike.
  */
 
-import type { SavedOptimizer } from './optimizer-state.ts';
+import type { OptimizerSpec } from '../nn/optim.ts';
 
 /** A model family's name, as the registry (src/models/registry.ts) lists them. */
 export type ModelKind = string;
@@ -19,6 +19,11 @@ export interface SampleOptions {
   maxLength?: number;
   /** Every sample starts with these characters (default ''). */
   prefix?: string;
+  /**
+   * Draw only among the topK most likely next characters (ties with the K-th included, as makemore.py's torch.topk
+   * cut-off); default: all characters.
+   */
+  topK?: number;
 }
 
 /** A named float32 tensor of a saved model, its data as base64 of little-endian float32. */
@@ -49,4 +54,14 @@ export interface LanguageModel {
   sample(options?: SampleOptions): string[];
   /** The model's state, for saving: `fromJSON` of the same class restores an identical model. */
   toJSON(): ModelState;
+}
+
+/** How a model file stores the optimizer. */
+export interface SavedOptimizer {
+  /** The optimizer and its settings, e.g. { kind: 'adamw', beta1: 0.9, ... }. */
+  spec: OptimizerSpec;
+  /** Updates done (AdamW's t). */
+  step: number;
+  /** The state values (stateSlots × padded parameter floats); absent when the optimizer keeps none. */
+  state?: TensorState;
 }

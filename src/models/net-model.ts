@@ -10,6 +10,7 @@ import type { Vocabulary } from '../data/vocabulary.ts';
 import type { Layer } from '../nn/layer.ts';
 import { sizeOf } from '../nn/layer.ts';
 import { Net, type Workspace } from '../nn/net.ts';
+import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
 import { checkIds } from './ids.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
@@ -44,6 +45,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   private evalSpace: Workspace | null = null;
   private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
   private mode = true;
+  /** True once a training step ran on the current training workspace: its activations are there to diagnose. */
+  private stepped = false;
 
   /** Ids per example (the context length, or the sequence length T). */
   readonly width: number;
@@ -52,14 +55,19 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Targets of −1 (no target) are allowed: sequence models pad words with them. */
   protected readonly allowsIgnore: boolean;
 
-  protected constructor(who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, width: number, allowsIgnore = false) {
+  protected constructor(
+    who: string, vocab: Vocabulary, config: C, backend: Backend, root: Layer, width: number, allowsIgnore = false,
+    net: { allowSymmetric?: boolean } = {},
+  ) {
     this.who = who;
     this.vocab = vocab;
     this.config = Object.freeze(config);
     this.backend = backend;
     this.width = width;
     this.allowsIgnore = allowsIgnore;
-    this.net = new Net(backend, root, { input: [width], classes: vocab.size, seed: config.seed, name: who.toLowerCase() });
+    this.net = new Net(backend, root, {
+      input: [width], classes: vocab.size, seed: config.seed, name: who.toLowerCase(), allowSymmetric: net.allowSymmetric,
+    });
     this.targetsPerExample = this.net.targetsPerExample;
     // allocated up front so that neither a training step nor an evaluation ever allocates
     this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
@@ -100,6 +108,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     if (this.trainSpace) this.net.freeWorkspace(this.trainSpace);
     this.trainSpace = this.net.workspace(rows, true);
     this.batchViews = null;
+    this.stepped = false;
   }
 
   /**
@@ -115,7 +124,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     const batch = this.batchBuffers();
     batch.X.set(X);
     batch.Y.set(Y);
-    return this.trainBatch(lr, weightDecay);
+    return this.stepOnBuffers(lr, weightDecay); // the ids were checked in X and Y already
   }
 
   /**
@@ -140,10 +149,27 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     const V = this.vocab.size;
     checkIds(X, V, 'X', `${this.who}.trainStep`);
     checkIds(Y, V, 'Y', `${this.who}.trainStep`, this.allowsIgnore);
+    return this.stepOnBuffers(lr, weightDecay);
+  }
+
+  /** The step itself, on checked ids in the batch buffers. */
+  private stepOnBuffers(lr: number, weightDecay: number | undefined): number {
     if (weightDecay !== undefined && weightDecay !== this.net.optimizerSpec.weightDecay) {
       this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay });
     }
+    this.stepped = true;
     return this.net.trainStep(this.trainSpace!, lr);
+  }
+
+  /**
+   * Per-layer statistics of the last training step (activations and their gradients, parameters' grad:data and
+   * update:data; see {@link Diagnostics}), computed now by reduction kernels. Throws before the first step.
+   */
+  diagnostics(options: DiagnosticsOptions = {}): Diagnostics {
+    if (!this.stepped || !this.trainSpace) {
+      throw new Error(`${this.who}.diagnostics: no training step yet (diagnostics describe the last step's batch)`);
+    }
+    return this.net.diagnostics(this.trainSpace, options);
   }
 
   /** Uses this optimizer from now on (its state restarts unless the settings are unchanged). */
@@ -273,6 +299,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
         return this.trainBatch(lr);
       },
       devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
+      diagnostics: (options) => this.diagnostics(options),
       end: () => this.eval(),
     };
   }
@@ -282,7 +309,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
   private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
     const T = this.width;
-    const ws = this.evalSpace!;
+    const ws = this.evalSpace;
+    if (ws === null) throw new Error(`${this.who}: this model was disposed`);
     const count = X.length / T;
     for (let start = 0; start < count; start += ws.rows) {
       const B = Math.min(ws.rows, count - start);
@@ -302,6 +330,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   private checkStep(lr: number, weightDecay: number | undefined): void {
     if (!this.mode) throw new Error(`${this.who}.trainStep: the model is in eval mode; call model.train() first`);
     if (!Number.isFinite(lr)) throw new Error(`${this.who}.trainStep: lr must be a finite number, got ${lr}`);
+    if (lr < 0) throw new Error(`${this.who}.trainStep: lr must be >= 0 (a negative rate climbs the loss), got ${lr}`);
     if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
       throw new Error(`${this.who}.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
     }

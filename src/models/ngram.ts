@@ -19,8 +19,9 @@ export interface NGramOptions {
   vocab?: Vocabulary;
 }
 
-/** The largest count table we agree to allocate (float64 entries): V^n grows fast with a Unicode vocabulary. */
-const MAX_TABLE = 1 << 26;
+
+/** The most counts a table may have: the values whose base64 fits the model-file limit (io/model-size.ts). */
+const MAX_COUNTS = 50_331_648;
 
 /**
  * An n-gram character model: counts of every (n−1 characters of context, next character) event, with contexts padded
@@ -63,7 +64,13 @@ export class NGramModel implements LanguageModel {
     const vocab = options.vocab ?? Vocabulary.fromWords(words);
     const V = vocab.size;
     const size = V ** n;
-    if (size > MAX_TABLE) throw new Error(`NGramModel.fit: n = ${n} with ${V} characters needs ${size} counts, more than ${MAX_TABLE}`);
+    // V^n grows fast with a Unicode vocabulary: refuse a table that could not be saved before counting into it
+    if (size > MAX_COUNTS) {
+      throw new Error(
+        `NGramModel.fit: n = ${n} over ${V} characters (${V}^${n} counts) holds ${size.toLocaleString('en-US')} values: ` +
+          `more than the ${MAX_COUNTS.toLocaleString('en-US')} a model file of at most 256 MiB holds`,
+      );
+    }
     const table = new Float64Array(size);
     const ctxSize = size / V;
     for (const word of words) {
@@ -130,6 +137,12 @@ export class NGramModel implements LanguageModel {
       }
     }, 'NGramModel.sample');
   }
+
+  /**
+   * Nothing to return: the counts live in ordinary JS memory, not in a backend's arena. Present so code can dispose
+   * of any model alike.
+   */
+  dispose(): void {}
 
   /** The counts (float32 is exact up to 2²⁴ per event) with n, k and the vocabulary. */
   toJSON(): ModelState {

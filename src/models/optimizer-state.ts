@@ -4,18 +4,8 @@
  */
 import type { Net } from '../nn/net.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
-import type { TensorState } from './model.ts';
+import type { SavedOptimizer } from './model.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
-
-/** How a model file stores the optimizer. */
-export interface SavedOptimizer {
-  /** The optimizer and its settings, e.g. { kind: 'adamw', beta1: 0.9, ... }. */
-  spec: OptimizerSpec;
-  /** Updates done (AdamW's t). */
-  step: number;
-  /** The state values (stateSlots × padded parameter floats); absent when the optimizer keeps none. */
-  state?: TensorState;
-}
 
 /** The Net's optimizer as saved in a model file. */
 export function optimizerToJSON(net: Net): SavedOptimizer {

@@ -5,15 +5,17 @@
  * file plus one entry here.
  */
 import type { Backend } from '../backend/index.ts';
-import { modelStateOf, type ModelSource } from '../io/model-input.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
+import { INIT_SCHEMES, type InitScheme } from '../nn/init-schemes.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
 import type { BackendOption } from './backend-option.ts';
 import { NeuralBigram } from './bigram.ts';
 import { MLP } from './mlp.ts';
 import type { LanguageModel, ModelState } from './model.ts';
 import { NGramModel } from './ngram.ts';
+import { WaveNet, waveNetLevels } from './wavenet.ts';
 import { sequenceLength } from '../data/sequences.ts';
+import { RecurrentLM, type RecurrentKind } from './recurrent.ts';
 import { BoW } from './bow.ts';
 import { MAKEMORE_ADAMW, Transformer } from './transformer.ts';
 
@@ -32,25 +34,37 @@ export type ModelOption = {
   | { type: 'int-list'; min: number; default: number[] }
   /** A setting that is on unless a flag turns it off (`--no-batchnorm`). */
   | { type: 'off-switch'; default: true }
+  /** A setting that is off unless a flag turns it on (`--allow-symmetric`). */
+  | { type: 'on-switch'; default: false }
+  /** One of a few names (`--init kaiming`). */
+  | { type: 'enum'; values: readonly string[]; default: string }
+  /** A number that, when not given, is null: the model decides (`--output-scale 0.01`). */
+  | { type: 'optional-number'; min: number; default: null }
 );
 
 /** Setting values by key. */
-export type ModelSettings = Record<string, number | number[] | boolean>;
+export type ModelSettings = Record<string, number | number[] | boolean | string | null>;
 
 /** How a model kind trains when the user says nothing. */
 export interface TrainingDefaults {
   steps: number;
   lr: number;
-  /** 'half': the learning rate drops to lr/10 at steps/2 (the lecture); 'never': constant. */
-  lrDecay: 'half' | 'never';
+  /**
+   * 'half': the learning rate drops to lr/10 at steps/2 (lecture parts 2–3); `{ fraction }`: at ⌊fraction·steps⌋
+   * (part 5: 0.75, 150k of 200k); 'never': constant.
+   */
+  lrDecay: 'half' | 'never' | { fraction: number };
   /** Minibatches of `batchSize` (false: the full batch every step). */
   minibatch: boolean;
+  /** The optimizer and its settings (AdamW's betas and eps here are the defaults of --beta1/--beta2). */
   optimizer: OptimizerSpec;
   /**
    * What `--weight-decay` means: the optimizer's weight decay, or a model setting (the NeuralBigram's λ of the
    * λ·mean(W²) term, given to `create` as `regularization`).
    */
   weightDecay: { meaning: 'optimizer'; default: number } | { meaning: 'regularization'; default: number };
+  /** Built on layers, so `train --diagnostics-every` can report per-layer statistics. */
+  diagnostics?: boolean;
 }
 
 /** Data for the pictures `makemore plot` (and the demo) can draw of a model. */
@@ -70,7 +84,7 @@ export interface CreateContext {
 }
 
 /** Any model of the library. */
-export type AnyModel = NGramModel | NeuralBigram | MLP | Transformer | BoW;
+export type AnyModel = NGramModel | NeuralBigram | MLP | WaveNet | RecurrentLM | Transformer | BoW;
 
 /** One model kind. */
 export interface ModelKindEntry {
@@ -79,6 +93,11 @@ export interface ModelKindEntry {
   options: readonly ModelOption[];
   /** Trained by steps (absent: fit by counting, e.g. the n-gram model). */
   training?: TrainingDefaults;
+  /**
+   * Checks settings that constrain each other (each one alone is checked by its option's type): the problem, with the
+   * flags of the settings involved, or undefined.
+   */
+  validate?(settings: ModelSettings): { flags: string[]; message: string } | undefined;
   /**
    * A new model from its settings (defaults filled in) on a backend (ignored by counting models). `words` are the
    * training words (a counting model is fit on them); `allWords` every split's, e.g. to size a sequence model's rows
@@ -97,6 +116,40 @@ const makemoreAdamW: TrainingDefaults = {
   steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
   optimizer: MAKEMORE_ADAMW, weightDecay: { meaning: 'optimizer', default: 0.01 },
 };
+
+/**
+ * A recurrent kind (issue 14) with makemore.py's defaults: n_embd 64, n_embd2 64, AdamW lr 5e-4, betas (0.9, 0.99),
+ * eps 1e-8, weight decay 0.01, batch 32 words, constant learning rate. T is the longest word of every split + 1.
+ */
+function recurrentEntry(cell: RecurrentKind, summary: string): ModelKindEntry {
+  return {
+    summary,
+    options: [
+      { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'D', help: 'embedding dimension per character' },
+      // one flag per name across kinds: the MLP made --hidden a list, so a recurrent model takes a list of one size
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [64], arg: 'H', help: 'hidden state size (one recurrent layer)' },
+    ],
+    training: {
+      steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
+      optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 },
+      weightDecay: { meaning: 'optimizer', default: 0.01 },
+      diagnostics: true,
+    },
+    create: (vocab, s, c) => {
+      const hidden = s.hidden as number[];
+      if (hidden.length !== 1) throw new Error(`${cell}: hidden takes one size (one recurrent layer), got ${hidden.join(',')}`);
+      return RecurrentLM.create({
+        cell, vocab, blockSize: sequenceLength(c.allWords), embedDim: s.embedDim as number, hidden: hidden[0], seed: c.seed, backend: c.backend,
+      });
+    },
+    fromJSON: (state, o) => RecurrentLM.fromJSON(state, o),
+    describe: (m) => {
+      const { blockSize, embedDim, hidden } = (m as RecurrentLM).config;
+      return `${cell}, T ${blockSize}, embed ${embedDim}, hidden ${hidden}; ${(m as RecurrentLM).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as RecurrentLM).embedding(), dim: (m as RecurrentLM).config.embedDim } }),
+  };
+}
 
 /** Every model kind, by the name used in files, flags and the API, in the order of the lectures. */
 export const MODEL_REGISTRY = {
@@ -130,19 +183,82 @@ export const MODEL_REGISTRY = {
       { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 10, arg: 'D', help: 'embedding dimension per character' },
       { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [200], arg: 'H[,H...]', help: 'hidden layer sizes, one per layer' },
       { key: 'batchNorm', flag: 'no-batchnorm', type: 'off-switch', default: true, help: 'no BatchNorm after the hidden linear layers' },
+      {
+        key: 'init', flag: 'init', type: 'enum', values: INIT_SCHEMES, default: 'lecture', arg: 'SCHEME',
+        help: 'initialization: lecture (hidden N(0,1)·(5/3)/√fan_in, output ×0.1), kaiming, xavier, naive (every weight and bias N(0,1))',
+      },
+      {
+        key: 'outputScale', flag: 'output-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+        help: 'output weights N(0,1)·S and bias 0, whatever --init says (the lecture: 0.01)',
+      },
+      {
+        key: 'hiddenScale', flag: 'hidden-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+        help: 'hidden weights N(0,1)·S and biases N(0,1)·0.01, whatever --init says (the lecture: 0.2)',
+      },
+      {
+        key: 'allowSymmetric', flag: 'allow-symmetric', type: 'on-switch', default: false,
+        help: 'accept a zero or constant weight matrix (its identical units stay identical: see it with --diagnostics-every)',
+      },
     ],
-    training: { steps: 200000, lr: 0.1, lrDecay: 'half', minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 } },
+    training: {
+      steps: 200000, lr: 0.1, lrDecay: 'half', minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 },
+      diagnostics: true,
+    },
     create: (vocab, s, c) => MLP.create({
       vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
-      batchNorm: s.batchNorm as boolean, seed: c.seed, backend: c.backend,
+      batchNorm: s.batchNorm as boolean, init: s.init as InitScheme, outputScale: s.outputScale as number | null,
+      hiddenScale: s.hiddenScale as number | null, allowSymmetric: s.allowSymmetric as boolean, seed: c.seed, backend: c.backend,
     }),
     fromJSON: (state, o) => MLP.fromJSON(state, o),
     describe: (m) => {
-      const { blockSize, embedDim, hidden, batchNorm } = (m as MLP).config;
-      return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}; ${(m as MLP).parameterCount} parameters`;
+      const { blockSize, embedDim, hidden, batchNorm, init, outputScale, hiddenScale } = (m as MLP).config;
+      const scales = `${outputScale === null ? '' : `, output ×${outputScale}`}${hiddenScale === null ? '' : `, hidden ×${hiddenScale}`}`;
+      const initText = init === 'lecture' && !scales ? '' : `, init ${init}${scales}`;
+      return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}${initText}; ${(m as MLP).parameterCount} parameters`;
     },
     pictures: (m) => ({ embedding: { weights: (m as MLP).embedding(), dim: (m as MLP).config.embedDim } }),
   },
+  wavenet: {
+    summary: 'wavenet: embeddings fused hierarchically, [FlattenConsecutive → Linear → BatchNorm → tanh] per level (makemore part 5)',
+    options: [
+      { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 8, arg: 'N', help: 'characters of context' },
+      { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 24, arg: 'D', help: 'embedding dimension per character' },
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [128], arg: 'H[,H...]', help: 'one width for every level, or one per level' },
+      { key: 'flatten', flag: 'flatten', type: 'int', min: 2, default: 2, arg: 'N', help: 'consecutive positions fused per level; --block-size must be a power of it (equal: one flat level)' },
+    ],
+    training: {
+      steps: 200000, lr: 0.1, lrDecay: { fraction: 0.75 }, minibatch: true, optimizer: sgd, weightDecay: { meaning: 'optimizer', default: 0 },
+      diagnostics: true,
+    },
+    validate: (s) => {
+      const [T, n, hidden] = [s.blockSize as number, s.flatten as number, s.hidden as number[]];
+      let levels: number;
+      try {
+        levels = waveNetLevels(T, n);
+      } catch {
+        return { flags: ['block-size', 'flatten'], message: `block size ${T} is not a power of flatten ${n} (${n}, ${n ** 2}, ${n ** 3}, …)` };
+      }
+      if (hidden.length !== 1 && hidden.length !== levels) {
+        return { flags: ['hidden'], message: `expected one width or ${levels} (one per level: block size ${T}, flatten ${n}), got ${hidden.join(',')}` };
+      }
+      return undefined;
+    },
+    create: (vocab, s, c) => WaveNet.create({
+      vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
+      flatten: s.flatten as number, seed: c.seed, backend: c.backend,
+    }),
+    fromJSON: (state, o) => WaveNet.fromJSON(state, o),
+    describe: (m) => {
+      const { blockSize, embedDim, hidden, flatten } = (m as WaveNet).config;
+      const widths = hidden.every((h) => h === hidden[0]) ? String(hidden[0]) : hidden.join(',');
+      return `wavenet, block ${blockSize}, embed ${embedDim}, hidden ${widths}, flatten ${flatten} (${hidden.length} level${hidden.length === 1 ? '' : 's'}); ${(m as WaveNet).parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: (m as WaveNet).embedding(), dim: (m as WaveNet).config.embedDim } }),
+  },
+  // recurrent (issue 14)
+  rnn: recurrentEntry('rnn', 'rnn: embeddings → vanilla RNN cell over the word → Linear at every position (makemore.py RNN)'),
+  gru: recurrentEntry('gru', 'gru: embeddings → GRU cell over the word → Linear at every position (makemore.py GRU)'),
+  lstm: recurrentEntry('lstm', 'lstm: embeddings → LSTM cell over the word → Linear at every position'),
   // transformer (issue 15)
   transformer: {
     summary: 'transformer: makemore.py\'s GPT — token+position embeddings, pre-LayerNorm attention/GELU blocks, lm_head',
@@ -201,6 +317,21 @@ export function modelKind(kind: unknown, who = 'model'): ModelKindEntry {
   return MODEL_REGISTRY[kind];
 }
 
+/**
+ * The step index from which the learning rate is lr/10 under a kind's default schedule, or null for a constant rate.
+ */
+export function defaultDecayStep(training: TrainingDefaults, steps: number): number | null {
+  const d = training.lrDecay;
+  if (d === 'never') return null;
+  return Math.floor(steps * (d === 'half' ? 0.5 : d.fraction));
+}
+
+/** The default schedule in words, for help texts: 'steps/2', '0.75·steps' or 'never'. */
+export function describeDecay(training: TrainingDefaults): string {
+  const d = training.lrDecay;
+  return d === 'never' ? 'never' : d === 'half' ? 'steps/2' : `${d.fraction}·steps`;
+}
+
 /** The default settings of a kind (every option's default). */
 export function defaultSettings(kind: RegisteredKind): ModelSettings {
   const settings: ModelSettings = {};
@@ -219,19 +350,6 @@ export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
   const out = new Float64Array(V * V);
   for (let k = 0; k < table.length; k++) out[k % (V * V)] += table[k]!;
   return out;
-}
-
-/**
- * The model a {@link ModelState} describes, whatever its kind. Neural models are placed on `backend` (default
- * 'wasm'); an n-gram model needs none. Neural models come back in eval mode.
- *
- * `input` may also be a complete model file — the parsed document `encodeModelFile` / `saveModelFile` / `makemore
- * train --out` write (its checksum is checked; a damaged file throws a ModelFileError), the {@link ModelFile} that
- * `decodeModelFile` / `loadModelFile` return — or the JSON text of any of these.
- */
-export async function modelFromJSON(input: ModelSource, options: { backend?: BackendOption } = {}): Promise<AnyModel> {
-  const state = modelStateOf(input, 'modelFromJSON input'); // issue 10: one model file for library and CLI
-  return modelKind(state?.kind, 'modelFromJSON').fromJSON(state, options);
 }
 
 /** A model's state is a LanguageModel whatever its kind: the registry's entries all build one. */

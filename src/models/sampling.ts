@@ -8,6 +8,7 @@
  * `count: k` (same seed, temperature, prefix and maxLength), in Node and in the browser alike.
  */
 import { Rng } from '../rng.ts';
+import { checkSeed } from '../seed.ts';
 import type { Vocabulary } from '../data/vocabulary.ts';
 import type { SampleOptions } from './model.ts';
 
@@ -18,19 +19,22 @@ export interface ResolvedSampleOptions {
   temperature: number;
   maxLength: number;
   prefix: number[];
+  /** Only the topK highest scores are drawn from (Infinity: all). */
+  topK: number;
 }
 
 /** Checks and completes {@link SampleOptions}; errors name the option and its value. */
 export function resolveSampleOptions(vocab: Vocabulary, options: SampleOptions = {}, who = 'sample'): ResolvedSampleOptions {
-  const { count = 10, seed = 42, temperature = 1, maxLength = 50, prefix = '' } = options;
+  const { count = 10, seed = 42, temperature = 1, maxLength = 50, prefix = '', topK } = options;
   if (!Number.isInteger(count) || count < 0) throw new Error(`${who}: count must be an integer >= 0, got ${count}`);
-  if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
+  checkSeed(seed, who);
   if (!(temperature > 0) || !Number.isFinite(temperature)) {
     throw new Error(`${who}: temperature must be a finite number > 0, got ${temperature}`);
   }
   if (!Number.isInteger(maxLength) || maxLength < 1) throw new Error(`${who}: maxLength must be an integer >= 1, got ${maxLength}`);
   if (typeof prefix !== 'string') throw new Error(`${who}: prefix must be a string, got ${typeof prefix}`);
-  return { count, seed, temperature, maxLength, prefix: vocab.encode(prefix) };
+  if (topK !== undefined && (!Number.isInteger(topK) || topK < 1)) throw new Error(`${who}: topK must be an integer >= 1, got ${topK}`);
+  return { count, seed, temperature, maxLength, prefix: vocab.encode(prefix), topK: topK ?? Infinity };
 }
 
 /** murmur3's 32-bit finalizer: every input bit flips about half of the output bits. */
@@ -70,6 +74,7 @@ export function sampleWords(
   who = 'sample',
 ): string[] {
   const { count, seed, temperature, maxLength, prefix } = options;
+  const topK = options.topK ?? Infinity;
   const V = vocab.size;
   // one stream per word: what word i gets never depends on how many words are drawn after it
   const streams = Array.from({ length: count }, (_, i) => new Rng(sampleStreamSeed(seed, i)));
@@ -78,6 +83,7 @@ export function sampleWords(
   const contexts = new Int32Array(count * contextLength);
   const scores = new Float64Array(count * V);
   const probs = new Float64Array(V);
+  const sorted = new Float64Array(V);
   while (active.length > 0) {
     const B = active.length;
     for (let b = 0; b < B; b++) {
@@ -97,6 +103,7 @@ export function sampleWords(
         throw new Error(`${who}: the model gives no probability to any character after ${JSON.stringify(vocab.decode(w) || '.')} (max score ${max})`);
       }
       for (let v = 0; v < V; v++) probs[v] = Math.exp((scores[b * V + v]! - max) / temperature);
+      if (topK < V) keepTopK(probs, scores.subarray(b * V, (b + 1) * V), topK, sorted);
       const id = streams[active[b]!]!.choice(probs);
       if (id === 0) continue;
       const w = words[active[b]!]!;
@@ -106,4 +113,12 @@ export function sampleWords(
     active = still;
   }
   return words.map((w) => vocab.decode(w));
+}
+
+/** Zeroes the probabilities of every score below the k-th largest (ties with it stay): makemore.py's top-k cut-off. */
+function keepTopK(probs: Float64Array, scores: Float64Array, k: number, scratch: Float64Array): void {
+  scratch.set(scores);
+  scratch.sort();
+  const threshold = scratch[scores.length - k]!;
+  for (let v = 0; v < scores.length; v++) if (!(scores[v]! >= threshold)) probs[v] = 0;
 }

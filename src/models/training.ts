@@ -5,6 +5,7 @@
  */
 import type { Contexts } from '../data/contexts.ts';
 import type { Sequences } from '../data/sequences.ts';
+import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerSpec } from '../nn/optim.ts';
 import type { Rng } from '../rng.ts';
 
@@ -36,6 +37,8 @@ export interface TrainingSession {
   step(lr: number): number;
   /** The dev loss in eval mode, or null without dev data. */
   devLoss: (() => number) | null;
+  /** Statistics of the last step (models built on a Net); absent for models without layers to diagnose. */
+  diagnostics?(options?: DiagnosticsOptions): Diagnostics;
   /** Called once when training ends, however it ends. */
   end(): void;
 }

@@ -15,11 +15,6 @@ export function fanInInit(gain: number, fanIn: number): Init {
   return (rng: Rng) => rng.normal() * std;
 }
 
-/** U(−bound, bound): PyTorch's default for Linear weights and biases with bound = 1/√fanIn. */
-export function uniformInit(bound: number): Init {
-  return (rng: Rng) => (2 * rng.next() - 1) * bound;
-}
-
 /** Every element `value` (no draw). */
 export function constantInit(value: number): Init {
   return () => value;
@@ -27,3 +22,26 @@ export function constantInit(value: number): Init {
 
 export const zeros: Init = constantInit(0);
 export const ones: Init = constantInit(1);
+
+/** U(−a, a) with a = gain·√(6 / (fanIn + fanOut)): Glorot/Xavier uniform (torch.nn.init.xavier_uniform_). */
+export function xavierUniformInit(gain: number, fanIn: number, fanOut: number): Init {
+  const a = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return (rng: Rng) => (2 * rng.next() - 1) * a;
+}
+
+/** The nonlinearities {@link calculateGain} knows. */
+export type Nonlinearity = 'linear' | 'sigmoid' | 'tanh' | 'relu';
+
+/**
+ * torch.nn.init.calculate_gain: the factor that keeps a layer's output variance near its input's through the
+ * nonlinearity that follows — tanh 5/3, relu √2, linear and sigmoid 1.
+ */
+export function calculateGain(nonlinearity: Nonlinearity): number {
+  switch (nonlinearity) {
+    case 'tanh': return 5 / 3;
+    case 'relu': return Math.SQRT2;
+    case 'linear':
+    case 'sigmoid': return 1;
+    default: throw new Error(`calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)} (expected linear, sigmoid, tanh or relu)`);
+  }
+}

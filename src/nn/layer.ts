@@ -64,6 +64,18 @@ export interface Pass<W = unknown> {
   ws: W;
 }
 
+/** An activation a workspace holds, for diagnostics: where it and its gradient live, and who wrote it. */
+export interface Probe {
+  /** The layer's path, e.g. `hidden.0.tanh`. */
+  name: string;
+  /** The layer that wrote it (its `describe()` and its output range). */
+  layer: Layer;
+  /** Output [n] and its gradient [n] (−1 when the workspace keeps none: not a training workspace). */
+  y: Ptr;
+  dy: Ptr;
+  n: number;
+}
+
 /** Thrown by `setup` when an input shape does not fit a layer; containers add which layers were chained. */
 export class ShapeError extends Error {
   constructor(message: string) {
@@ -99,6 +111,23 @@ export abstract class Layer<W = unknown> {
   /** True when the input is int32 ids rather than float32 activations (an embedding). */
   get takesIds(): boolean {
     return false;
+  }
+
+  /**
+   * The range a bounded nonlinearity's outputs lie in ([−1, 1] for tanh), or null: diagnostics then histogram its
+   * output over that fixed range and report saturation (the fraction within 3% of the bounds).
+   */
+  get outputRange(): readonly [number, number] | null {
+    return null;
+  }
+
+  /**
+   * The intermediate activations (and their gradients) this layer's workspace holds for a batch of B, for
+   * diagnostics; names are prefixed with `prefix`. Containers list their children's outputs; a plain layer has none
+   * of its own (its output is its container's to list).
+   */
+  probes(_ws: W, _B: number, _prefix: string): Probe[] {
+    return [];
   }
 
   abstract forward(p: Pass<W>): void;

@@ -16,8 +16,8 @@ export interface LinearOptions {
   gain?: number;
   /** A custom weight initialization, called with fanIn and fanOut. */
   weightInit?: (fanIn: number, fanOut: number) => Init;
-  /** A custom bias initialization, called with fanIn (default zeros). */
-  biasInit?: (fanIn: number) => Init;
+  /** A custom bias initialization, called with fanIn and fanOut (default zeros). */
+  biasInit?: (fanIn: number, fanOut: number) => Init;
 }
 
 export class Linear extends Layer {
@@ -47,7 +47,7 @@ export class Linear extends Layer {
     this.rowsPer = sizeOf(input) / this.fanIn;
     const init = this.options.weightInit?.(this.fanIn, this.fanOut) ?? fanInInit(this.options.gain ?? 1, this.fanIn);
     const params: TensorSpec[] = [{ name: 'weight', shape: [this.fanIn, this.fanOut], init }];
-    if (this.hasBias) params.push({ name: 'bias', shape: [this.fanOut], init: this.options.biasInit?.(this.fanIn) ?? zeros });
+    if (this.hasBias) params.push({ name: 'bias', shape: [this.fanOut], init: this.options.biasInit?.(this.fanIn, this.fanOut) ?? zeros });
     return { output: [...input.slice(0, -1), this.fanOut], params };
   }
 

@@ -11,6 +11,8 @@ import type { Backend } from '../backend/backend.ts';
 import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
+import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
+import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 
 /** Options for a {@link Net}. */
@@ -23,6 +25,11 @@ export interface NetOptions {
   seed?: number | Rng;
   /** Optimizer (default plain SGD); changeable later with {@link Net.setOptimizer}. */
   optimizer?: OptimizerKind | OptimizerSpec | Optimizer;
+  /**
+   * Accept a weight matrix whose every element starts equal (zero or constant initialization). Such units get equal
+   * gradients and stay equal forever, so by default it is an error; allowed, training shows it (default false).
+   */
+  allowSymmetric?: boolean;
   /** Prefix of the arena allocation names, for messages (default 'net'). */
   name?: string;
 }
@@ -74,6 +81,10 @@ export class Net {
   /** State, optimizer state and step as they were before the last update that started from a finite loss. */
   private lastFinite: Ptr = 0;
   private lastFiniteStep = 0;
+  /** True when state − lastFinite is the update the last step made (diagnostics' update:data). */
+  private updateKept = false;
+  /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
+  private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
   private disposed = false;
 
   constructor(backend: Backend, root: Layer, options: NetOptions) {
@@ -105,6 +116,14 @@ export class Net {
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
+    if (!options.allowSymmetric) {
+      try {
+        refuseSymmetric(this.tensors, this.backend.arena);
+      } catch (error) {
+        this.dispose();
+        throw error;
+      }
+    }
     this.optimizer = makeOptimizer(options.optimizer);
     this.allocOptimizerState();
     this.saveLastFinite();
@@ -218,14 +237,31 @@ export class Net {
       this.restoreLastFinite(F);
       return loss;
     }
-    this.saveLastFinite(F);
+    this.saveLastFinite();
     this.optStep++;
     this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
+    this.updateKept = true;
     return loss;
+  }
+
+  /**
+   * Statistics of the last training step on `ws` (see src/nn/diagnostics.ts): every activation the layers' workspace
+   * holds with its gradient, every parameter with its gradient and the update the optimizer made. Call it after
+   * {@link Net.trainStep}; it runs reduction kernels on demand and allocates its small scratch once.
+   */
+  diagnostics(ws: Workspace, options: DiagnosticsOptions = {}): Diagnostics {
+    this.live('diagnostics');
+    if (!ws.training) throw new Error('Net.diagnostics: needs the training workspace of the last step, got an eval workspace');
+    const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
+    const scratch = this.scratchFor(bins);
+    const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
+    const update = this.updateKept ? { before: this.lastFinite - this.state, scratch: scratch.update } : null;
+    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
   }
 
   /** The tensor called `name`; errors list the names there are. */
   tensor(name: string, who = 'Net.tensor'): Tensor {
+    if (this.disposed) throw new Error(`${who}: this model was disposed (its memory may hold another model's now)`);
     const t = this.tensors.find((s) => s.name === name);
     if (!t) throw new Error(`${who}: no tensor named ${JSON.stringify(name)} (have ${this.tensors.map((s) => s.name).join(', ')})`);
     return t;
@@ -236,6 +272,10 @@ export class Net {
     const t = this.tensor(name, who);
     const n = sizeOf(t.shape);
     if (values?.length !== n) throw new Error(`${who}: '${name}' has ${n} values [${t.shape.join('×')}], got ${values?.length}`);
+    // a NaN or ±Infinity parameter would poison every later loss, silently: refuse it where it comes in
+    for (let i = 0; i < n; i++) {
+      if (!Number.isFinite(values[i]!)) throw new Error(`${who}: '${name}'[${i}] is ${values[i]}; tensors must hold finite numbers`);
+    }
     this.backend.arena.f32(t.ptr, n).set(values);
     this.backend.arena.f32(this.lastFinite + (t.ptr - this.state), n).set(values);
   }
@@ -265,14 +305,13 @@ export class Net {
     this.lastFinite = this.alloc('f32', this.stateFloats + n, 'lastFinite');
   }
 
-  private saveLastFinite(F = this.backend.arena.F32): void {
-    const s = this.state >>> 2, l = this.lastFinite >>> 2;
-    F.copyWithin(l, s, s + this.stateFloats);
-    if (this.optState !== null) {
-      const o = this.optState >>> 2;
-      F.copyWithin(l + this.stateFloats, o, o + this.optimizer.stateSlots * this.paramFloats);
-    }
+  private saveLastFinite(): void {
+    // inside linear memory: one memory.copy each, no JS view needed
+    const k = this.backend.raw;
+    k.copy(this.lastFinite, this.state, this.stateFloats);
+    if (this.optState !== null) k.copy(this.lastFinite + this.stateFloats * 4, this.optState, this.optimizer.stateSlots * this.paramFloats);
     this.lastFiniteStep = this.optStep;
+    this.updateKept = false;
   }
 
   private restoreLastFinite(F: Float32Array): void {
@@ -283,6 +322,16 @@ export class Net {
       F.copyWithin(this.optState >>> 2, l + this.stateFloats, l + this.stateFloats + n);
     }
     this.optStep = this.lastFiniteStep;
+    this.updateKept = false;
+  }
+
+  private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
+    if (this.diagScratch?.bins === bins) return this.diagScratch;
+    if (this.diagScratch) this.release(this.diagScratch.counts);
+    const largest = Math.max(PAD, ...this.tensors.map((t) => sizeOf(t.shape)));
+    const update = this.diagScratch?.update ?? this.alloc('f32', largest, 'diagnostics.update');
+    this.diagScratch = { counts: this.alloc('f32', bins, 'diagnostics.counts'), bins, update };
+    return this.diagScratch;
   }
 
   private alloc(type: 'f32' | 'i32', n: number, what: string): Ptr {

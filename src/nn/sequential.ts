@@ -5,7 +5,7 @@
  * adds nothing, so a child's tensors can sit at the parent's level.
  */
 import {
-  Layer, ShapeError, formatShape, sizeOf, type Allocator, type LayerSetup, type Pass, type Shape, type Tensor, type TensorSpec,
+  Layer, ShapeError, formatShape, sizeOf, type Allocator, type LayerSetup, type Pass, type Probe, type Shape, type Tensor, type TensorSpec,
 } from './layer.ts';
 
 /** A child of a Sequential: a name (the prefix of its tensors) and the layer. */
@@ -146,6 +146,23 @@ export class Sequential extends Layer<ChildSpace[]> {
       pass.k = p.k; pass.B = p.B; pass.training = true; pass.x = x; pass.y = y; pass.dx = dx; pass.dy = dy;
       layer.backward(pass);
     }
+  }
+
+  /**
+   * Every child's output that this workspace holds (views and the last child excluded: a view's output is its input,
+   * the last child's is the caller's), in order, each followed by its own children's when it is a container.
+   * An unnamed child is called by its first tensor (`embedding`), or else by its description.
+   */
+  override probes(ws: ChildSpace[], B: number, prefix: string): Probe[] {
+    const out: Probe[] = [];
+    const last = this.children.length - 1;
+    this.children.forEach(([name, layer], i) => {
+      const path = joinName(prefix, name || ([...this.owned[i]!.keys()][0] ?? layer.describe()));
+      const c = ws[i]!;
+      if (!layer.isView && i < last) out.push({ name: path, layer, y: c.y, dy: c.dy, n: B * sizeOf(this.shapes[i + 1]!) });
+      out.push(...layer.probes(c.ws, B, joinName(prefix, name)));
+    });
+    return out;
   }
 
   /** The activation after child i (a view's is its input's). */

@@ -8,6 +8,10 @@ export class Tanh extends Layer {
     return 'Tanh';
   }
 
+  override get outputRange(): readonly [number, number] {
+    return [-1, 1];
+  }
+
   setup(input: Shape): LayerSetup {
     this.n = sizeOf(input);
     return { output: input };

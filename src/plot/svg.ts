@@ -57,7 +57,8 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const error = raw / power;
   const step = power * (error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1);
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  // each tick from its index (no accumulated rounding), and zero exactly zero (not 6.9e-18)
+  for (let i = Math.ceil(min / step); i * step <= max + step * 1e-9; i++) ticks.push(i === 0 ? 0 : Number((i * step).toPrecision(12)));
   return ticks;
 }
 

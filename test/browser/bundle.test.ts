@@ -178,11 +178,15 @@ describe('bundle in a bare page', () => {
     expect(failure).toMatch(/WebAssembly|wasm/i);
   }, 90_000);
 
-  // 40 KB until issue 15: the Transformer and BoW (their layers, models, KV-cache sampler and kernels, wasm and JS)
-  // add 8.4 KB gzipped
-  it('stays under 50 KB gzipped, wasm included', () => {
+  // 40 KB until issue 12: the bundle was 41.3 KB then (the WaveNet and issue 10 had taken it over), and issue 12's
+  // reduction kernels, diagnostics and initialization schemes add ~3.2 KB (44.5 KB): the budget was 45 KB. Issue 14's
+  // recurrent models add ~5.6 KB (9 kernels, +2.4 KB of inlined wasm; cells, model, O(T) sampler, top-k): 50.1 KB,
+  // the budget 51 KB. Issue 11's memory-speed model-file path (base64 through byte buffers, the checksum fed piece by
+  // piece), seed, finiteness and dispose checks and escaped excerpts add ~1.6 KB: the budget was 53 KB. Issue 15's
+  // Transformer and BoW (layers, models, key/value-cache sampler, 9 kernels in wasm and JS) add ~10.7 KB (61.2 KB): 62 KB
+  it('stays under 62 KB gzipped, wasm included', () => {
     const bundle = readFileSync(join(fx.dist, 'makemore.js'));
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(50 * 1024);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(62 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
   });

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../scripts/build.ts';
 import { defaultNames } from '../../src/data/default-names.ts';
-import { MLP, NGramModel, Vocabulary, readWords, splitWords, train } from '../../src/index.ts';
+import { MLP, NGramModel, Vocabulary, WaveNet, readWords, splitWords, train } from '../../src/index.ts';
 import type { DemoState } from '../../web/main.ts';
 import { ARTIFACTS, startFixture, type BrowserFixture } from './setup.ts';
 
@@ -141,6 +141,53 @@ describe('demo page', () => {
     expect(state.losses).toHaveLength(state.step);
     expect(state.losses.every(Number.isFinite)).toBe(true);
   }, 120_000);
+
+  it('trains a WaveNet with exactly the losses and samples of Node', async () => {
+    const run = { seed: 5, blockSize: 8, embedDim: 6, hidden: 24, flatten: 2, steps: 200, batchSize: 32, lr: 0.1, decayStep: 150, evalEvery: 100 };
+    await page.selectOption('#kind', 'wavenet');
+    // switching kind puts the lecture's sizes in the fields
+    expect(await page.inputValue('#blockSize')).toBe('8');
+    expect(await page.inputValue('#hidden')).toBe('128');
+    expect(await page.locator('#flatten').isVisible()).toBe(true);
+    expect(await page.locator('#batchNorm').isVisible()).toBe(false);
+    await page.fill('#seed', String(run.seed));
+    await page.fill('#embedDim', String(run.embedDim));
+    await page.fill('#hidden', String(run.hidden));
+    await page.fill('#flatten', String(run.flatten));
+    await page.fill('#steps', String(run.steps));
+    await page.fill('#batchSize', String(run.batchSize));
+    await page.fill('#lr', String(run.lr));
+    await page.fill('#decayStep', String(run.decayStep));
+    await page.fill('#weightDecay', '0');
+    await page.fill('#evalEvery', String(run.evalEvery));
+    await page.click('#train');
+    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demoState();
+    expect(state.error).toBe('');
+    expect(state.losses).toHaveLength(run.steps);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(state.losses.slice(-50))).toBeLessThan(mean(state.losses.slice(0, 50)) - 0.1);
+
+    const words = readWords(defaultNames().join('\n'));
+    const splits = splitWords(words, { seed: run.seed });
+    const model = await WaveNet.create({
+      vocab: Vocabulary.fromWords(words), seed: run.seed, blockSize: run.blockSize, embedDim: run.embedDim, hidden: run.hidden,
+      flatten: run.flatten, backend: 'wasm',
+    });
+    const nodeLosses: number[] = [];
+    const result = await train(model, {
+      data: { train: splits.train, dev: splits.dev }, steps: run.steps, batchSize: run.batchSize,
+      lr: (i) => (i < run.decayStep ? run.lr : run.lr / 10),
+      weightDecay: 0, evalEvery: run.evalEvery, progressEvery: 1, seed: run.seed,
+      onProgress: (p) => nodeLosses.push(p.trainLoss),
+    });
+    expect(state.losses).toStrictEqual(nodeLosses);
+    expect(state.devLoss).toBe(result.history[result.history.length - 1]!.devLoss);
+    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: run.seed, temperature: state.temperature }));
+    await page.selectOption('#kind', 'mlp');
+    expect(await page.inputValue('#blockSize')).toBe('3');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 
   it('explains bad input: an empty list, too few words, a huge file', async () => {
     await page.check('input[name=source][value=custom]');

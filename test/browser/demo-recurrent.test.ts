@@ -1,0 +1,69 @@
+/**
+ * The demo offers the recurrent models (issue 14): a GRU trained in the page's worker has every minibatch loss, the
+ * dev loss and the samples of the same run in Node (wasm backend, makemore.py's AdamW settings), bit for bit.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/build.ts';
+import { defaultNames } from '../../src/data/default-names.ts';
+import { RecurrentLM, Vocabulary, readWords, sequenceLength, splitWords, train } from '../../src/index.ts';
+import type { DemoState } from '../../web/main.ts';
+import { startFixture, type BrowserFixture } from './setup.ts';
+
+let fx: BrowserFixture;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
+  page = await fx.browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(fx.server.url);
+  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+});
+
+const RUN = { seed: 5, embedDim: 8, hidden: 12, steps: 40, batchSize: 16, lr: 0.01, weightDecay: 0.01, evalEvery: 20 };
+
+describe('demo page, recurrent models', () => {
+  it('trains a GRU in the worker with exactly the losses, dev loss and samples of Node', async () => {
+    await page.selectOption('#kind', 'gru');
+    expect(await page.isVisible('#rnnHidden')).toBe(true);
+    expect(await page.isVisible('#blockSize')).toBe(false);
+    await page.fill('#seed', String(RUN.seed));
+    await page.fill('#rnnEmbed', String(RUN.embedDim));
+    await page.fill('#rnnHidden', String(RUN.hidden));
+    await page.fill('#steps', String(RUN.steps));
+    await page.fill('#batchSize', String(RUN.batchSize));
+    await page.fill('#lr', String(RUN.lr));
+    await page.fill('#decayStep', '');
+    await page.fill('#weightDecay', String(RUN.weightDecay));
+    await page.fill('#evalEvery', String(RUN.evalEvery));
+    await page.click('#train');
+    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = (await page.evaluate(() => window.makemoreDemo)) as DemoState;
+    expect(state.error).toBe('');
+    expect(state.status).toBe('done');
+    expect(pageErrors).toEqual([]);
+
+    const words = readWords(defaultNames().join('\n'));
+    const splits = splitWords(words, { seed: RUN.seed });
+    const vocab = Vocabulary.fromWords(words);
+    const model = await RecurrentLM.create({
+      cell: 'gru', vocab, blockSize: sequenceLength(words), embedDim: RUN.embedDim, hidden: RUN.hidden, seed: RUN.seed, backend: 'wasm',
+    });
+    const losses: number[] = [];
+    const result = await train(model, {
+      data: { train: splits.train, dev: splits.dev }, steps: RUN.steps, batchSize: RUN.batchSize, lr: RUN.lr,
+      optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: RUN.weightDecay },
+      evalEvery: RUN.evalEvery, progressEvery: 1, seed: RUN.seed, onProgress: (p) => losses.push(p.trainLoss),
+    });
+    expect(state.losses).toStrictEqual(losses);
+    expect(state.devLoss).toBe(result.history.at(-1)!.devLoss);
+    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: RUN.seed, temperature: 1 }));
+  }, 180_000);
+});

@@ -1,0 +1,70 @@
+/**
+ * The demo's initialization selector and diagnostics panel in a real Chromium: pick `naive` without BatchNorm, press
+ * Train, and the first loss is far above ln 27, the tanh layers' histograms show saturation, and the update:data
+ * chart grows with the guide line at −3. Saved as test-artifacts/demo-diagnostics.png.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/build.ts';
+import type { DemoState } from '../../web/main.ts';
+import { ARTIFACTS, startFixture, type BrowserFixture } from './setup.ts';
+
+let fx: BrowserFixture;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
+  page = await fx.browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await page.goto(fx.server.url);
+  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+});
+
+describe('demo diagnostics panel', () => {
+  it('naive init without BatchNorm: loss starts far above ln 27, tanh saturates, update:data is charted', async () => {
+    await page.selectOption('#kind', 'mlp');
+    await page.fill('#hidden', '64,64');
+    await page.setChecked('#batchNorm', false);
+    await page.selectOption('#init', 'naive');
+    await page.fill('#steps', '300');
+    await page.fill('#decayStep', ''); // never
+    await page.fill('#evalEvery', '100');
+    await page.fill('#diagnosticsEvery', '100');
+    await page.click('#train');
+    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = (await page.evaluate(() => window.makemoreDemo)) as DemoState;
+    expect(state.error).toBe('');
+    expect(pageErrors).toEqual([]);
+    expect(state.config!.init).toBe('naive');
+    expect(state.losses[0]!).toBeGreaterThan(15);
+
+    const panel = page.locator('#diagnostics-panel');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: join(ARTIFACTS, 'demo-diagnostics.png') });
+    // one series and one legend entry per tanh layer, over the fixed [−1, 1] axis, with the step in the title
+    const act = page.locator('#diag-activations svg');
+    expect(await act.count()).toBe(1);
+    expect(await act.locator('polyline.series').count()).toBe(2);
+    const legends = await act.locator('g.legend-entry text').allTextContents();
+    expect(legends).toHaveLength(2);
+    expect(legends[0]).toMatch(/^hidden\.0\.tanh \(Tanh\): mean [+-]\d\.\d\d, std \d\.\d\d, saturated: \d+\.\d\d%$/);
+    expect(await act.locator('g.axis.x').count()).toBe(1);
+    expect(await act.locator('title').textContent()).toBe('Activations at step 300');
+    const saturated = legends.map((l) => Number(/saturated: ([\d.]+)%/.exec(l)![1]));
+    expect(Math.max(...saturated)).toBeGreaterThan(50);
+    expect(await page.locator('#diag-status').textContent()).toMatch(/saturated/);
+    // update:data: the three weight matrices and the embedding, one point per diagnostics step, and the guide line
+    const upd = page.locator('#diag-updates svg');
+    expect(await upd.locator('polyline.series').count()).toBe(4);
+    const points = await upd.locator('polyline.series').first().getAttribute('points');
+    expect(points!.trim().split(' ')).toHaveLength(3);
+    expect(await upd.locator('line.guide').count()).toBe(1);
+  }, 120_000);
+});
