@@ -305,7 +305,7 @@ describe('makemore bad input: exit code 2 and a message naming the flag', { time
     const flagsOf = (help: string): string[] => [...help.matchAll(/^ {2}--([a-z0-9-]+)/gm)].map((m) => m[1]);
     expect(flagsOf(train.stdout)).toEqual([
       'data', 'model', 'n', 'smoothing', 'block-size', 'embed', 'hidden', 'no-batchnorm', 'init', 'output-scale',
-      'hidden-scale', 'allow-symmetric', 'flatten', 'steps', 'batch-size',
+      'hidden-scale', 'allow-symmetric', 'flatten', 'layers', 'heads', 'embed2', 'steps', 'batch-size',
       'optimizer', 'lr', 'momentum', 'beta1', 'beta2', 'lr-decay-at', 'weight-decay', 'split', 'seed', 'eval-every',
       'backend', 'samples', 'top-k', 'out', 'resume', 'diagnostics-every', 'log', 'json', 'help',
     ]);
