@@ -65,7 +65,7 @@ describe('Transformer and BoW models', () => {
       m.trainStep(s.X.subarray(o, o + 8 * T), s.Y.subarray(o, o + 8 * T), 1e-2);
     }
     const full = Object.getPrototypeOf(Transformer.prototype) as { sample: Transformer['sample'] };
-    for (const options of [{ count: 40, seed: 1 }, { count: 12, seed: 2, prefix: 'ma', temperature: 0.7 }, { count: 1, seed: 3, prefix: 'a' }]) {
+    for (const options of [{ count: 40, seed: 1 }, { count: 12, seed: 2, prefix: 'ma', temperature: 0.7 }, { count: 1, seed: 3, prefix: 'a' }, { count: 12, seed: 4, topK: 3 }]) {
       const cached = m.sample(options);
       expect(cached).toEqual(full.sample.call(m, options));
       expect(new Set(cached.map((w) => w.length)).size).toBeGreaterThan(options.count > 10 ? 2 : 0); // words finish at different steps
