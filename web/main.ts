@@ -269,6 +269,7 @@ function onTrain(): void {
   });
   document.body.dataset.runKind = config.kind;
   state.sampleSeed = config.seed;
+  requestedSeed = config.seed;
   ui.samples.replaceChildren();
   showFigures();
   chart.reset(config.kind === 'ngram' ? 1 : config.steps);
@@ -278,9 +279,12 @@ function onTrain(): void {
   post({ type: 'train', text, config, temperature: Number(ui.temperature.value) });
 }
 
+/** The seed of the last sample request: state.sampleSeed changes only when the words arrive, so it always matches them. */
+let requestedSeed = 0;
+
 function onSample(): void {
-  state.sampleSeed += 1;
-  post({ type: 'sample', count: SAMPLE_COUNT, seed: state.sampleSeed, temperature: Number(ui.temperature.value) });
+  requestedSeed = Math.max(requestedSeed, state.sampleSeed) + 1;
+  post({ type: 'sample', count: SAMPLE_COUNT, seed: requestedSeed, temperature: Number(ui.temperature.value) });
 }
 
 ui.kind.addEventListener('change', () => {
