@@ -2,25 +2,19 @@
  * The demo offers the recurrent models (issue 14): a GRU trained in the page's worker has every minibatch loss, the
  * dev loss and the samples of the same run in Node (wasm backend, makemore.py's AdamW settings), bit for bit.
  */
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/build.ts';
 import { defaultNames } from '../../src/data/default-names.ts';
 import { RecurrentLM, Vocabulary, readWords, sequenceLength, splitWords, train } from '../../src/index.ts';
 import type { DemoState } from '../../web/main.ts';
-import { startFixture, type BrowserFixture } from './setup.ts';
+import { openDemo, type BrowserFixture } from './setup.ts';
 
 let fx: BrowserFixture;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
-  page = await fx.browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(fx.server.url);
-  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+  ({ fx, page, pageErrors } = await openDemo());
 }, 120_000);
 
 afterAll(async () => {

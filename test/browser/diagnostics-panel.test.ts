@@ -6,21 +6,15 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../scripts/build.ts';
 import type { DemoState } from '../../web/main.ts';
-import { ARTIFACTS, startFixture, type BrowserFixture } from './setup.ts';
+import { ARTIFACTS, openDemo, type BrowserFixture } from './setup.ts';
 
 let fx: BrowserFixture;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
-  fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
-  page = await fx.browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.setViewportSize({ width: 1200, height: 900 });
-  await page.goto(fx.server.url);
-  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+  ({ fx, page, pageErrors } = await openDemo({ width: 1200, height: 900 }));
 }, 120_000);
 
 afterAll(async () => {

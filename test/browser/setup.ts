@@ -44,3 +44,22 @@ export async function startFixture(mounts: (dist: string) => Record<string, stri
     },
   };
 }
+
+/** The demo page opened in Chromium with its worker ready, and the page errors it has thrown (to assert none). */
+export interface DemoPage {
+  fx: BrowserFixture;
+  page: import('playwright-core').Page;
+  pageErrors: string[];
+}
+
+/** Builds and serves the demo (web/ and dist/), opens it and waits for its worker; `viewport` sizes the page first. */
+export async function openDemo(viewport?: { width: number; height: number }): Promise<DemoPage> {
+  const fx = await startFixture((dist) => ({ '/': join(ROOT, 'web'), '/dist/': dist }));
+  const page = await fx.browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (viewport) await page.setViewportSize(viewport);
+  await page.goto(fx.server.url);
+  await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
+  return { fx, page, pageErrors };
+}
