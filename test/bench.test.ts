@@ -47,6 +47,42 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number, a
 
 const setups: [TfBackendName, EmbeddingMode][] = [['cpu', 'gather'], ['wasm', 'onehot']];
 
+/** A TF.js model of the benchmark (its tensors by our names, one SGD step on a batch at lr 0.2). */
+interface TfStepModel {
+  tensors: Map<string, { dataSync(): ArrayLike<number> }>;
+  setTensor(name: string, values: Float32Array): void;
+  trainStep(X: Int32Array, Y: Int32Array): number;
+}
+
+/**
+ * Gives the TF.js model our initial tensors, runs three SGD steps of the same minibatches on both, and expects the
+ * same losses (1e-4 relative) and the same final tensors (1e-3).
+ */
+function expectSameSteps(ours: MLP | WaveNet, theirs: TfStepModel, T: number): void {
+  const names = ours.tensorNames().map((t) => t.name);
+  expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
+  for (const name of names) theirs.setTensor(name, ours.tensor(name));
+  const ctx = buildContexts(words, vocab, T);
+  const rng = new Rng(5);
+  for (let step = 0; step < 3; step++) {
+    const B = 8;
+    const X = new Int32Array(B * T);
+    const Y = new Int32Array(B);
+    for (let i = 0; i < B; i++) {
+      const e = rng.int(ctx.count);
+      X.set(ctx.X.subarray(e * T, e * T + T), i * T);
+      Y[i] = ctx.Y[e]!;
+    }
+    const a = ours.trainStep(X, Y, 0.2);
+    const b = theirs.trainStep(X, Y);
+    expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
+  }
+  for (const name of names) {
+    expectClose(theirs.tensors.get(name)!.dataSync(), ours.tensor(name), 1e-3, 1e-5, name);
+  }
+}
+
+
 describe('the TF.js MLP of the benchmark', () => {
   it.each(setups)('on tfjs-%s (%s embedding) takes the same SGD steps as the library MLP', async (backend, mode) => {
     await initTf();
@@ -57,27 +93,7 @@ describe('the TF.js MLP of the benchmark', () => {
     const ours = await MLP.create({ vocab, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 3, backend: 'js' });
     const theirs = new TfMlp({ vocabSize: vocab.size, blockSize: T, embedDim: 5, hidden, batchNorm: true, momentum, seed: 9 }, mode, 0.2);
     try {
-      const names = ours.tensorNames().map((t) => t.name);
-      expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
-      for (const name of names) theirs.setTensor(name, ours.tensor(name));
-      const ctx = buildContexts(words, vocab, T);
-      const rng = new Rng(5);
-      for (let step = 0; step < 3; step++) {
-        const B = 8;
-        const X = new Int32Array(B * T);
-        const Y = new Int32Array(B);
-        for (let i = 0; i < B; i++) {
-          const e = rng.int(ctx.count);
-          X.set(ctx.X.subarray(e * T, e * T + T), i * T);
-          Y[i] = ctx.Y[e]!;
-        }
-        const a = ours.trainStep(X, Y, 0.2);
-        const b = theirs.trainStep(X, Y);
-        expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
-      }
-      for (const name of names) {
-        expectClose(theirs.tensors.get(name)!.dataSync(), ours.tensor(name), 1e-3, 1e-5, name);
-      }
+      expectSameSteps(ours, theirs, T);
     } finally {
       theirs.dispose();
     }
@@ -93,27 +109,7 @@ describe('the TF.js WaveNet of the benchmark', () => {
     const ours = await WaveNet.create({ vocab, ...shape, hidden: [10, 8, 6], seed: 3, backend: 'js' });
     const theirs = new TfWaveNet({ vocabSize: vocab.size, ...shape, hidden: [10, 8, 6], seed: 9 }, mode, 0.2);
     try {
-      const names = ours.tensorNames().map((t) => t.name);
-      expect([...theirs.tensors.keys()].sort()).toEqual([...names].sort());
-      for (const name of names) theirs.setTensor(name, ours.tensor(name));
-      const ctx = buildContexts(words, vocab, T);
-      const rng = new Rng(5);
-      for (let step = 0; step < 3; step++) {
-        const B = 8;
-        const X = new Int32Array(B * T);
-        const Y = new Int32Array(B);
-        for (let i = 0; i < B; i++) {
-          const e = rng.int(ctx.count);
-          X.set(ctx.X.subarray(e * T, e * T + T), i * T);
-          Y[i] = ctx.Y[e]!;
-        }
-        const a = ours.trainStep(X, Y, 0.2);
-        const b = theirs.trainStep(X, Y);
-        expect(Math.abs(a - b), `loss at step ${step}: ${a} vs ${b}`).toBeLessThan(1e-4 * Math.abs(a));
-      }
-      for (const name of names) {
-        expectClose(theirs.tensors.get(name)!.dataSync(), ours.tensor(name), 1e-3, 1e-5, name);
-      }
+      expectSameSteps(ours, theirs, T);
     } finally {
       theirs.dispose();
     }
