@@ -25,6 +25,8 @@ export interface RecurrentRun {
   seed: number;
   backend: BackendName;
   makemoreSplit: boolean;
+  /** Set when `splits` came from --split-file: named in the report, and the bound (set for our split) is not checked. */
+  splitName?: string;
   report: (figures: Record<string, unknown>, pass: boolean, line: string) => void;
 }
 
@@ -50,16 +52,16 @@ export async function runRecurrent(r: RecurrentRun): Promise<void> {
   const mean = (losses.dev + losses.test) / 2;
   const bestDev = Math.min(...result.history.map((h) => h.devLoss ?? Infinity));
   const want = TARGETS[cell];
-  const full = steps >= 20000 && !makemoreSplit;
+  const full = steps >= 20000 && !makemoreSplit && r.splitName === undefined;
   const countOk = want.parameters === undefined || model.parameterCount === want.parameters;
   r.report({
-    parameters: model.parameterCount, steps, backend, split: makemoreSplit ? 'makemore (1000 test words)' : 'ours (80/10/10)',
+    parameters: model.parameterCount, steps, backend, split: r.splitName ?? (makemoreSplit ? 'makemore (1000 test words)' : 'ours (80/10/10)'),
     train: round(losses.train), dev: round(losses.dev), test: round(losses.test), mean: round(mean), bestDevEvery500: round(bestDev),
     torchTest: want.torch ?? null, seconds: round(seconds, 1), stepsPerSecond: Math.round(steps / seconds),
     samples: model.sample({ count: 8, seed }),
   }, countOk && (!full || mean <= want.mean),
   `${model.parameterCount} parameters${want.parameters ? ` (makemore.py ${want.parameters})` : ''}; mean of dev and test ` +
-    `${mean.toFixed(4)}${makemoreSplit ? ' (makemore.py split: test = dev)' : ''}` +
+    `${mean.toFixed(4)}${makemoreSplit ? ' (makemore.py split: test = dev)' : r.splitName ? ` (${r.splitName})` : ''}` +
     `${full ? ` (want ≤ ${want.mean}${want.torch ? `; PyTorch test ${want.torch}` : ''})` : ' (the bound is checked at 20,000 steps on our split)'} ` +
     `in ${seconds.toFixed(0)} s`);
   model.dispose();

@@ -54,7 +54,8 @@ export async function sequenceReference(
   trainSeconds += (performance.now() - start) / 1000;
   const losses = { train: model.nll(splits.train), dev: model.nll(splits.dev), test: model.nll(splits.test) };
   const mean = (losses.dev + losses.test) / 2;
-  const full = steps >= 20000;
+  // the targets are set for our split; other splits (makemore's, a --split-file) are reported, not judged
+  const full = steps >= 20000 && (ctx.split ?? 'ours') === 'ours';
   const pass = !full || mean <= TARGET[kind];
   const figures: Record<string, unknown> = {
     parameters: model.parameterCount, blockSize, steps, backend, split: ctx.split ?? 'ours', trainWords: splits.train.length,
@@ -64,7 +65,7 @@ export async function sequenceReference(
   };
   if (kind === 'transformer') Object.assign(figures, { stepsToAdvertised: reached, advertised: ADVERTISED, testProbes: probes });
   const line = `${kind}: train ${figures.train} dev ${figures.dev} test ${figures.test} (mean ${round(mean, 4)}; ` +
-    (full ? `want ≤ ${TARGET[kind]}` : 'shortened run: the target is checked at 20,000 steps') + `; PyTorch test ${PYTORCH[kind]})` +
+    (full ? `want ≤ ${TARGET[kind]}` : 'the target is checked at 20,000 steps on our split') + `; PyTorch test ${PYTORCH[kind]})` +
     (kind === 'transformer' ? `; test ≤ ${ADVERTISED} ${reached === null ? 'not reached' : `first at step ${reached}`}` : '') +
     ` in ${figures.seconds} s`;
   return { figures, pass, line };

@@ -17,7 +17,10 @@
  * default all), --recurrent-steps <n> (rnn, gru, lstm; default 20000), --recurrent-split makemore (rnn, gru, lstm
  * trained on all but 1,000 shuffled words and tested on those, makemore.py's split; the bounds are checked on ours),
  * --seq-steps <n> (transformer, bow; default 20000), --seq-split ours|makemore (transformer, bow: makemore's trains on
- * all but 1,000 shuffled words and tests on those; dev = test), --backend wasm|js (default wasm), --data <file>,
+ * all but 1,000 shuffled words and tests on those; dev = test), --split-file <file.json> (rnn, gru, lstm, transformer,
+ * bow: train and evaluate on the word lists of a JSON file { train, dev, test } instead — e.g. makemore.py's own split
+ * exported by scripts/torch/makemore-split.py, so both sides see the same words; an empty or missing dev means
+ * dev = test; the bounds are checked on our split only), --backend wasm|js (default wasm), --data <file>,
  * --seed <n> (split and batch seed, default 42).
  * Each part prints one JSON line with its figures and `pass`; a short summary follows. Exit code 1 if a check fails.
  */
@@ -46,7 +49,7 @@ function usage(message: string): never {
 
 let values: {
   only?: string; steps?: string; backend?: string; data?: string; seed?: string; wavenet?: string; 'recurrent-steps'?: string;
-  'recurrent-split'?: string; 'seq-steps'?: string; 'seq-split'?: string;
+  'recurrent-split'?: string; 'seq-steps'?: string; 'seq-split'?: string; 'split-file'?: string;
 };
 try {
   ({ values } = parseArgs({
@@ -61,10 +64,11 @@ try {
       wavenet: { type: 'string', default: WAVENET_ROWS.map((r) => r.name).join(',') },
       'recurrent-steps': { type: 'string', default: '20000' },
       'recurrent-split': { type: 'string', default: 'ours' },
+      'split-file': { type: 'string' },
     },
   }));
 } catch (error) {
-  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet, --recurrent-steps, --recurrent-split, --seq-steps, --seq-split)`);
+  usage(`${(error as Error).message} (options: --only, --steps, --backend, --data, --seed, --wavenet, --recurrent-steps, --recurrent-split, --seq-steps, --seq-split, --split-file)`);
 }
 const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const p of only) {
@@ -98,6 +102,28 @@ const waveNetRows = values.wavenet!.split(',').map((s) => s.trim()).filter(Boole
 const words = readWords(readFileSync(values.data!, 'utf8'));
 const vocab = Vocabulary.fromWords(words);
 const splits = splitWords(words, { seed });
+const fileSplits = values['split-file'] === undefined ? null : readSplitFile(values['split-file']);
+
+/** The word lists of --split-file: { train, dev?, test } of the corpus's words; an empty or missing dev is the test set. */
+function readSplitFile(file: string): WordSplits {
+  if (!existsSync(file)) usage(`--split-file: file '${file}' does not exist`);
+  let parsed: Partial<Record<keyof WordSplits, unknown>>;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    usage(`--split-file: '${file}' is not JSON (${(error as Error).message})`);
+  }
+  const list = (key: keyof WordSplits, required: boolean): string[] => {
+    const v = parsed?.[key] ?? [];
+    if (!Array.isArray(v) || v.some((w) => typeof w !== 'string' || w.length === 0)) usage(`--split-file: '${key}' must be a list of words`);
+    if (required && v.length === 0) usage(`--split-file: '${key}' is empty`);
+    const unknown = (v as string[]).find((w) => [...w].some((c) => !vocab.has(c)));
+    if (unknown !== undefined) usage(`--split-file: '${key}' holds ${JSON.stringify(unknown)}, with a character not in ${values.data}`);
+    return v as string[];
+  };
+  const train = list('train', true), test = list('test', true), dev = list('dev', false);
+  return { train, dev: dev.length > 0 ? dev : test, test };
+}
 const summary: string[] = [];
 let failed = false;
 
@@ -269,7 +295,9 @@ for (const cell of ['rnn', 'gru', 'lstm'] as const) {
   if (!only.includes(cell)) continue;
   const { runRecurrent } = await import('./reference-recurrent.ts'); // loaded only when asked for
   await runRecurrent({
-    cell, words, vocab, splits, steps: recurrentSteps, seed, backend, makemoreSplit: values['recurrent-split'] === 'makemore',
+    cell, words, vocab, splits: fileSplits ?? splits, steps: recurrentSteps, seed, backend,
+    makemoreSplit: fileSplits === null && values['recurrent-split'] === 'makemore',
+    splitName: fileSplits === null ? undefined : `file ${values['split-file']}`,
     report: (figures, pass, line) => report(cell, figures, pass, line),
   });
 }
@@ -282,11 +310,13 @@ for (const kind of ['transformer', 'bow'] as const) {
   const split = values['seq-split'];
   if (split !== 'ours' && split !== 'makemore') usage(`--seq-split must be ours or makemore, got ${split}`);
   // makemore.py's split: the test set is 1,000 shuffled words (min(1000, 10%)), the model trains on all the others
-  const seqSplits = split === 'ours' ? splits : (() => {
+  const seqSplits = fileSplits ?? (split === 'ours' ? splits : (() => {
     const s = splitWords(words, { seed, fractions: [1 - 1000 / words.length, 0, 1000 / words.length] });
     return { train: s.train, dev: s.test, test: s.test };
-  })();
-  const r = await sequenceReference(kind, { vocab, words, splits: seqSplits, steps: seqSteps, seed, backend, split });
+  })());
+  const r = await sequenceReference(kind, {
+    vocab, words, splits: seqSplits, steps: seqSteps, seed, backend, split: fileSplits ? `file ${values['split-file']}` : split,
+  });
   report(kind, r.figures, r.pass, r.line);
 }
 
