@@ -31,6 +31,13 @@ const TRANSFORMER_KERNELS = new Set([
   'attentionStep', 'causalMeanForward', 'causalMeanBackward',
 ]);
 
+/** A profile line's body, as much as the test reads. */
+interface Profile {
+  flops: number;
+  outside_kernels_share: number;
+  families: Record<string, { share: number }>;
+}
+
 const words = defaultNames().slice(0, 300);
 const vocab = Vocabulary.fromWords(words);
 
@@ -148,7 +155,8 @@ describe('npm run bench -- --quick', () => {
       cwd: root,
       maxBuffer: 1 << 24,
     });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const all = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = all.filter((l) => !('profile' in l));
     for (const l of lines) {
       expect(typeof l.bench).toBe('string');
       expect(typeof l.impl).toBe('string');
@@ -165,6 +173,19 @@ describe('npm run bench -- --quick', () => {
     for (const bench of ['softmaxCrossEntropy', 'batchNorm fwd+bwd', 'tanhForward', 'tanhBackward', 'embeddingGather', 'embeddingScatterAdd']) {
       for (const impl of ['wasm', 'js']) expect(has(bench, impl), `${bench} ${impl}`).toBe(true);
     }
+    // every model step of ours is profiled (test/bench-profile.test.ts checks the accounting itself)
+    const profiles = all.filter((l) => 'profile' in l) as { bench: string; impl: string; config: string; profile: Profile }[];
+    for (const bench of ['mlp-step', 'wavenet-step', 'bigram-step', 'rnn-step', 'gru-step', 'lstm-step', 'transformer-step']) {
+      for (const impl of ['wasm', 'js']) {
+        const p = profiles.find((l) => l.bench === bench && l.impl === impl);
+        expect(p, `profile of ${bench} ${impl}`).toBeDefined();
+        expect(lines.some((l) => l.bench === bench && l.impl === impl && l.config === p!.config)).toBe(true);
+        const shares = Object.values(p!.profile.families).reduce((a, f) => a + f.share, 0) + p!.profile.outside_kernels_share;
+        expect(Math.abs(shares - 1), `${bench} ${impl} shares`).toBeLessThan(2e-3); // each rounded to 1e-4
+        expect(p!.profile.flops).toBeGreaterThan(0);
+      }
+    }
+    expect(profiles.every((p) => p.impl === 'wasm' || p.impl === 'js')).toBe(true);
     const bigram = lines.filter((l) => l.bench === 'bigram-step').map((l) => String(l.config));
     expect(bigram.some((c) => c.startsWith('per-example'))).toBe(true);
     expect(bigram.some((c) => c.startsWith('count'))).toBe(true);
@@ -172,6 +193,7 @@ describe('npm run bench -- --quick', () => {
     expect(stderr).toContain('| bench | shape / config |');
     expect(stderr).toContain('MLP step, part-3 config, vs TF.js wasm');
     expect(stderr).toContain('WaveNet step, part-5 config, vs our JS backend');
+    expect(stderr).toContain('| bench | config | impl | step | FLOP/step | GF/s |');
   });
 
   it('summarizes results into a table with ratios against ours', () => {
