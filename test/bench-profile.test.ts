@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../bench/index.ts';
 import { KernelProfiler, profiledBackend, stepProfile } from '../bench/lib/profile.ts';
 import { profileLine, profileTable } from '../bench/lib/profile-report.ts';
+import { compare, parseAbArgs, type Row } from '../scripts/ab-bench.ts';
 import { createBackend, type BackendName } from '../src/backend/index.ts';
 import { KERNEL_NAMES, KERNEL_TABLE, type KernelFamily, type Sizes } from '../src/backend/kernels.ts';
 import { buildContexts } from '../src/data/contexts.ts';
@@ -130,5 +131,26 @@ describe('the profile flags of npm run bench', () => {
     expect(parseArgs(['--profile', '--impl=wasm,js'])).toMatchObject({ profile: true, impls: ['wasm', 'js'] });
     expect(() => parseArgs(['--impl=wasm,tfjs'])).toThrow(/'tfjs'/);
     expect(() => parseArgs(['--profile', '--only=kernels'])).toThrow(/--profile/);
+  });
+});
+
+describe('scripts/ab-bench.ts', () => {
+  it('pairs the rows of both sides round by round, the ratio being the median of the rounds\' ratios', () => {
+    const row = (config: string, us: number): Row => ({ bench: 'mlp-step', impl: 'wasm', config, median_us: us });
+    const rows = compare([
+      { base: [row('a', 100), row('old', 5)], current: [row('a', 80), row('new', 7)] },
+      { base: [row('a', 200), row('old', 5)], current: [row('a', 100), row('new', 7)] },
+      { base: [row('a', 100), row('old', 5)], current: [row('a', 90), row('new', 7)] },
+    ]);
+    const a = rows.find((r) => r.config === 'a')!;
+    expect(a).toMatchObject({ base_us: 100, current_us: 90, ratio: 0.8, rounds: 3, round_ratios: [0.8, 0.5, 0.9] });
+    expect(rows.find((r) => r.config === 'old')).toMatchObject({ base_us: 5, current_us: null, ratio: null, rounds: 0 });
+    expect(rows.find((r) => r.config === 'new')).toMatchObject({ base_us: null, current_us: 7, ratio: null });
+  });
+
+  it('needs --base and refuses unknown flags', () => {
+    expect(parseAbArgs(['--base', '../b', '--rounds', '3', '--impl=wasm,js'])).toMatchObject({ base: '../b', rounds: 3, impls: ['wasm', 'js'] });
+    expect(() => parseAbArgs([])).toThrow(/--base/);
+    expect(() => parseAbArgs(['--base', 'x', '--fast'])).toThrow(/'--fast'/);
   });
 });
