@@ -47,7 +47,7 @@ function flopsText(f: number): string {
 
 /**
  * The profile table: one row per step and backend — the plain median step, its FLOPs, the achieved GFLOP/s, then
- * per family its share of the step (and its own GFLOP/s inside its kernels), and the share outside the kernels.
+ * per family its share of the profiled step (and its own GFLOP/s inside its kernels), and the share outside them.
  */
 export function profileTable(profiles: readonly StepProfile[]): string {
   if (profiles.length === 0) return '';
@@ -65,7 +65,8 @@ export function profileTable(profiles: readonly StepProfile[]): string {
   ]);
   return [
     line(head), line(head.map((_, k) => (k < 3 ? '---' : '---:'))), ...rows.map(line), '',
-    'Share of the plain median step per kernel family (in brackets: the family\'s GFLOP/s inside its own kernels); ' +
-      'FLOPs as `KERNEL_TABLE` counts them (one per operation; matmul 2·M·K·N); GF/s = FLOP/step ÷ step.',
+    'Step: the plain median. Family columns: the share of the profiled steps\' time spent in the family\'s kernels (in ' +
+      'brackets: its GFLOP/s inside them); outside kernels: the rest (JS bookkeeping). FLOPs as `KERNEL_TABLE` counts ' +
+      'them (one per operation; matmul 2·M·K·N); GF/s = FLOP/step ÷ step.',
   ].join('\n');
 }
