@@ -16,7 +16,7 @@ import { initTf, useTf, type TfBackendName } from '../bench/tfjs/setup.ts';
 import { summary } from '../bench/index.ts';
 import { parseKernelArgs } from '../bench/kernels.ts';
 import { ratioToReference } from '../bench/lib/report.ts';
-import { KERNEL_NAMES } from '../src/backend/kernels.ts';
+import { KERNEL_NAMES, KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { buildContexts } from '../src/data/contexts.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
@@ -25,11 +25,8 @@ import { MLP } from '../src/models/mlp.ts';
 import { WaveNet } from '../src/models/wavenet.ts';
 import { Rng } from '../src/rng.ts';
 
-/** The kernels whose flops bench:kernels counts besides the matmuls (issue 15). */
-const TRANSFORMER_KERNELS = new Set([
-  'layerNormForward', 'layerNormBackward', 'geluForward', 'geluBackward', 'attentionForward', 'attentionBackward',
-  'attentionStep', 'causalMeanForward', 'causalMeanBackward',
-]);
+/** The kernels that only move memory: no FLOPs, so no GFLOP/s in bench:kernels. */
+const MEMORY_KERNELS = new Set<string>(KERNEL_NAMES.filter((k) => KERNEL_TABLE[k].flops({ M: 4, K: 4, N: 4, n: 4, B: 4, T: 4, D: 4 }) === 0));
 
 /** A profile line's body, as much as the test reads. */
 interface Profile {
@@ -221,9 +218,9 @@ describe('npm run bench:kernels -- --quick', () => {
       expect(typeof l.shape).toBe('string');
       expect(Number.isFinite(l.median_us) && (l.median_us as number) > 0, JSON.stringify(l)).toBe(true);
       expect(Number.isInteger(l.runs) && (l.runs as number) >= 1).toBe(true);
-      // flops are counted for the matmuls and the Transformer's kernels (bench/lib/transformer-shapes.ts)
-      if (String(l.bench).startsWith('matmul') || TRANSFORMER_KERNELS.has(String(l.bench))) expect(l.gflops).toBeGreaterThan(0);
-      else expect(l.gflops).toBeUndefined();
+      // flops are counted for every kernel that computes (KERNEL_TABLE's flops), not for memory moves
+      if (MEMORY_KERNELS.has(String(l.bench))) expect(l.gflops, String(l.bench)).toBeUndefined();
+      else expect(l.gflops, String(l.bench)).toBeGreaterThan(0);
     }
     const find = (bench: string, shape: string, impl: string) =>
       lines.find((l) => l.bench === bench && l.shape === shape && l.impl === impl);
