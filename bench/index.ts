@@ -10,9 +10,10 @@
  *   npm run bench -- --impl=wasm,js   only these implementations (wasm, js, tfjs-wasm, tfjs-cpu; no ratios to a missing one)
  *   npm run bench -- --profile        only the profile: every model step on our two backends, timed, then profiled
  *
- * Every run (full or --quick) profiles each model step of ours after its group was timed: every kernel call of a few
- * hundred steps timed on its own (bench/lib/profile.ts), so the step's FLOPs (as `KERNEL_TABLE` counts them), its
- * GFLOP/s (over the plain median) and the share of the step per kernel family and outside the kernels are known.
+ * Every run (full or --quick) profiles each model step of ours after its group was timed: every kernel call of half a
+ * second of steps (at least 5; --quick: one step) timed on its own (bench/lib/profile.ts), so the step's FLOPs (as
+ * `KERNEL_TABLE` counts them), its GFLOP/s (over the plain median) and the share of the step per kernel family and
+ * outside the kernels are known.
  * `--profile` skips the kernel groups and TF.js (a minute instead of several).
  *
  * stdout: one JSON line per implementation and group,
