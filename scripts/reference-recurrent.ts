@@ -9,6 +9,11 @@ import {
   RecurrentLM, Rng, sequenceLength, train, type BackendName, type RecurrentKind, type Vocabulary, type WordSplits,
 } from '../src/index.ts';
 
+/**
+ * The issue's bounds, set a little above PyTorch's test loss on makemore.py's split. PyTorch running makemore.py's own
+ * RNN and GRU on OUR split (20,000 steps) lands at 2.078 and 2.034 (mean of dev and test), above them as ours does:
+ * our split trains on 17% fewer words and holds out others (see the README, "Why the bounds are missed").
+ */
 const TARGETS: Record<RecurrentKind, { mean: number; parameters?: number; torch?: number }> = {
   rnn: { mean: 2.07, parameters: 11803, torch: 2.049 },
   gru: { mean: 2.02, parameters: 28315, torch: 1.994 },
