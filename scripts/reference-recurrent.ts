@@ -12,8 +12,8 @@ import {
 /**
  * The issue's bounds, set a little above PyTorch's test loss on makemore.py's split. PyTorch running makemore.py's own
  * RNN and GRU on OUR split (20,000 steps) lands at 2.078 and 2.034 (mean of dev and test; our LSTM cell written in
- * PyTorch: 2.029), above them as ours does:
- * our split trains on 17% fewer words and holds out others (see the README, "Why the bounds are missed").
+ * PyTorch: 2.029), above them as ours does: our split trains on 17% fewer words and holds out others (see the README,
+ * "Why the bounds are missed").
  */
 const TARGETS: Record<RecurrentKind, { mean: number; parameters?: number; torch?: number }> = {
   rnn: { mean: 2.07, parameters: 11803, torch: 2.049 },
