@@ -1,6 +1,7 @@
 // The wasm side of the kernel contract (src/backend/kernels.ts): every kernel exported under its contract name.
 // Pointers are byte offsets into this module's memory, booleans arrive as i32, losses and sums return f64.
-export { matmul, matmulTN, matmulNT } from './matmul';
+export { matmul, matmulTN } from './matmul';
+export { matmulNT } from './matmul-nt';
 export {
   addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares, addInto, copy,
 } from './elementwise';
