@@ -4,46 +4,11 @@
 // C element is summed in k order from zero, exactly as matmul sums A·(Bᵀ) — the same bits as NN on the transposed
 // matrix — with no horizontal fold and no K tail. K is blocked as in NN (one block up to 256, else blocks of 128),
 // which bounds the scratch at 8 KB.
-import { tile } from './matmul';
+import { KC, packT, tile } from './matmul';
 import { hsum4, loadPartial, storePartial } from './simd';
 
-const KC = 128;
 /** Bᵀ panel: up to 2·KC rows of 8 floats. Static data sits below `__heap_base`, where the arena never reaches. */
 const PANEL: usize = memory.data(2 * KC * 8 * 4, 16);
-
-/**
- * P[k][c] = B[j + c, k0 + k] for k < kc and c < cols, 0 for cols ≤ c < 8. Four k at a time: rows of B are loaded
- * four floats long and transposed 4×4 by shuffles (moves only, no arithmetic).
- */
-function packPanel(b: usize, K: i32, k0: i32, kc: i32, cols: i32): void {
-  const sK = <usize>K << 2;
-  const src = b + (<usize>k0 << 2);
-  const zero = f32x4.splat(0);
-  let p = PANEL;
-  let o: usize = 0;
-  const body = <usize>(kc & ~3) << 2;
-  for (; o < body; o += 16) {
-    for (let h = 0; h < 8; h += 4) {
-      const r = src + <usize>h * sK + o;
-      const r0 = h < cols ? v128.load(r) : zero;
-      const r1 = h + 1 < cols ? v128.load(r + sK) : zero;
-      const r2 = h + 2 < cols ? v128.load(r + 2 * sK) : zero;
-      const r3 = h + 3 < cols ? v128.load(r + 3 * sK) : zero;
-      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-      const q = p + (<usize>h << 2);
-      v128.store(q, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-      v128.store(q, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32);
-      v128.store(q, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64);
-      v128.store(q, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96);
-    }
-    p += 128;
-  }
-  for (; o < <usize>kc << 2; o += 4) {
-    for (let c = 0; c < 8; c++) store<f32>(p + (<usize>c << 2), c < cols ? load<f32>(src + <usize>c * sK + o) : 0);
-    p += 32;
-  }
-}
 
 /** C[M × width] (+)= A·P for one packed panel: 4-row bands, then the last 1-3 rows. (vecs, w) give the width. */
 @inline
@@ -194,7 +159,7 @@ function packedNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumula
     const ak = a + (<usize>k0 << 2);
     for (let j = 0; j < N; j += 8) {
       const cols = min(8, N - j);
-      packPanel(b + <usize>j * sAi, K, k0, kc, cols);
+      packT(PANEL, b + <usize>j * sAi + (<usize>k0 << 2), sAi, kc, cols, 8);
       if (cols == 8) panel8(c + (<usize>j << 2), ak, M, kc, sAi, sC, acc);
       else panelEdge(c + (<usize>j << 2), ak, M, kc, sAi, sC, cols, acc);
     }

@@ -95,8 +95,12 @@ function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usi
   else tile(c, a, b, K, sAi, sAk, sB, sB, rows, 2, 3, 3, tn, accumulate);
 }
 
+// Large K is cut into blocks of KC rows of B, each swept over all of C before the next: the block of B
+// (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
+export const KC = 128;
+
 // One function per form and band height: inlining every band into one panel function makes a body too large
-// for the optimiser.
+// for the optimiser. (Packing NN's band of A k-major, to share TN's one-pointer loop, cost more than it saved.)
 function bandNN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 4, false, acc); }
 function bandNN3(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 3, false, acc); }
 function bandNN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 2, false, acc); }
@@ -106,7 +110,41 @@ function bandTN3(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: 
 function bandTN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 2, true, acc); }
 function bandTN1(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 1, true, acc); }
 
-/** C[M×N] (+)= A·B over one block of K: NN with A's rows sAi bytes apart, or TN with its k-rows s bytes apart. */
+/**
+ * dst[k][r] = src[r·sRow + 4k] (bytes) for k < kc and r < rows, 0 for rows ≤ r < lanes: `rows` rows of a matrix
+ * that run along k, packed transposed with `lanes` (4 or 8) floats per k. Four k at a time, by 4×4 transposes of
+ * shuffles (moves only: the packed values are bit-exact copies).
+ */
+export function packT(dst: usize, src: usize, sRow: usize, kc: i32, rows: i32, lanes: i32): void {
+  const zero = f32x4.splat(0);
+  const sD = <usize>lanes << 2;
+  let p = dst;
+  let o: usize = 0;
+  const body = <usize>(kc & ~3) << 2;
+  for (; o < body; o += 16) {
+    for (let h = 0; h < lanes; h += 4) {
+      const r = src + <usize>h * sRow + o;
+      const r0 = h < rows ? v128.load(r) : zero;
+      const r1 = h + 1 < rows ? v128.load(r + sRow) : zero;
+      const r2 = h + 2 < rows ? v128.load(r + 2 * sRow) : zero;
+      const r3 = h + 3 < rows ? v128.load(r + 3 * sRow) : zero;
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const q = p + (<usize>h << 2);
+      v128.store(q, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(q + sD, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(q + 2 * sD, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(q + 3 * sD, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    p += sD << 2;
+  }
+  for (; o < <usize>kc << 2; o += 4) {
+    for (let r = 0; r < lanes; r++) store<f32>(p + (<usize>r << 2), r < rows ? load<f32>(src + <usize>r * sRow + o) : 0);
+    p += sD;
+  }
+}
+
+/** C[M×N] (+)= A·B over one block of K: NN with A's rows s bytes apart, or TN with its k-rows s bytes apart. */
 function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, s: usize, tn: bool, accumulate: i32): void {
   const sC4 = <usize>N << 4; // four rows of C
   const sA4: usize = tn ? 16 : s << 2;
@@ -128,10 +166,6 @@ function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, s: usi
     else if (r == 1) bandNN1(c, a, b, K, N, s, accumulate);
   }
 }
-
-// Large K is cut into blocks of KC rows of B, each swept over all of C before the next: the block of B
-// (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
-const KC = 128;
 
 /** C[M×N] (+)= A·B with A NN or TN, K blocked for cache. */
 @inline
