@@ -10,7 +10,7 @@ import { hsum4, loadPartial, storePartial } from './simd';
 /** Bᵀ panel: up to 2·KC rows of 8 floats. Static data sits below `__heap_base`, where the arena never reaches. */
 const PANEL: usize = memory.data(2 * KC * 8 * 4, 16);
 
-/** C[M × width] (+)= A·P for one packed panel: 4-row bands, then the last 1-3 rows. (vecs, w) give the width. */
+/** C[M × width] (+)= A·P for one packed panel: 4-row bands, then 2 and/or 1 rows. (vecs, w) give the width. */
 @inline
 function panelRows(c: usize, a: usize, M: i32, kc: i32, sAi: usize, sC: usize, vecs: i32, w: i32, acc: i32): void {
   let i = 0;
@@ -20,24 +20,22 @@ function panelRows(c: usize, a: usize, M: i32, kc: i32, sAi: usize, sC: usize, v
     a += sAi << 2;
   }
   const r = M - i;
-  if (r == 3) tile(c, a, PANEL, kc, sAi, 4, 32, sC, 3, vecs, w, 4, false, acc);
-  else if (r == 2) tile(c, a, PANEL, kc, sAi, 4, 32, sC, 2, vecs, w, 4, false, acc);
-  else if (r == 1) tile(c, a, PANEL, kc, sAi, 4, 32, sC, 1, vecs, w, 4, false, acc);
+  if (r & 2) {
+    tile(c, a, PANEL, kc, sAi, 4, 32, sC, 2, vecs, w, 4, false, acc);
+    c += sC << 1;
+    a += sAi << 1;
+  }
+  if (r & 1) tile(c, a, PANEL, kc, sAi, 4, 32, sC, 1, vecs, w, 4, false, acc);
 }
 
 function panel8(c: usize, a: usize, M: i32, kc: i32, sAi: usize, sC: usize, acc: i32): void {
   panelRows(c, a, M, kc, sAi, sC, 2, 4, acc);
 }
 
-/** The ragged right edge: `cols` (1..7) columns. */
+/** The ragged right edge, `cols` (1..7) columns: the panel is zero-padded, so only C's stores need the width. */
 function panelEdge(c: usize, a: usize, M: i32, kc: i32, sAi: usize, sC: usize, cols: i32, acc: i32): void {
-  if (cols == 1) panelRows(c, a, M, kc, sAi, sC, 1, 1, acc);
-  else if (cols == 2) panelRows(c, a, M, kc, sAi, sC, 1, 2, acc);
-  else if (cols == 3) panelRows(c, a, M, kc, sAi, sC, 1, 3, acc);
-  else if (cols == 4) panelRows(c, a, M, kc, sAi, sC, 1, 4, acc);
-  else if (cols == 5) panelRows(c, a, M, kc, sAi, sC, 2, 1, acc);
-  else if (cols == 6) panelRows(c, a, M, kc, sAi, sC, 2, 2, acc);
-  else panelRows(c, a, M, kc, sAi, sC, 2, 3, acc);
+  if (cols > 4) panelRows(c, a, M, kc, sAi, sC, 2, cols - 4, acc);
+  else panelRows(c, a, M, kc, sAi, sC, 1, cols, acc);
 }
 
 // ---- the dot-product form: rows of A against rows of B, both contiguous along K -------------------------------

@@ -6,7 +6,7 @@
 // Every C element is summed in k order from zero, then C's old value added when accumulating: the result does not
 // depend on the tiling. NT (matmul-nt.ts) packs B transposed and reuses the same tile.
 // Ragged edges (N = 27, M = 30, ...) use the same tile with fewer rows, or with a partial last vector, never reading
-// or writing past the matrices. No wasm SIMD FMA exists without relaxed SIMD, so mul + add it is.
+// or writing past the matrices. (Code size counts: the kernels ship inlined in the browser bundle.) No wasm SIMD FMA exists without relaxed SIMD, so mul + add it is.
 import { loadPartial, storePartial } from './simd';
 
 /** c + x·y lane-wise: two roundings (SIMD128 has no FMA). */
@@ -74,7 +74,7 @@ function storeRow(c: usize, v0: v128, v1: v128, vecs: i32, w: i32, accumulate: i
   }
 }
 
-/** One band of `rows` rows of C: 8-wide tiles across, then one tile for the last 1-7 columns. */
+/** One band of `rows` rows of C: 8-wide tiles across, then a 4-wide one, then the last 1-3 columns. */
 @inline
 function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, rows: i32, tn: bool, accumulate: i32): void {
   const sB = <usize>N << 2;
@@ -83,30 +83,28 @@ function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usi
     const o = <usize>j << 2;
     tile(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 2, 4, 4, tn, accumulate);
   }
-  const r = N - j, o = <usize>j << 2;
-  c += o; b += o;
-  if (r == 0) return;
+  let r = N - j;
+  c += <usize>j << 2; b += <usize>j << 2;
+  if (r >= 4) {
+    tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 4, 4, tn, accumulate);
+    c += 16; b += 16; r -= 4;
+  }
+  // the last 1-3 columns: partial loads of B need their width at compile time to stay branch-free
   if (r == 1) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 1, 1, tn, accumulate);
   else if (r == 2) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 2, 2, tn, accumulate);
   else if (r == 3) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 3, 3, tn, accumulate);
-  else if (r == 4) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 4, 4, tn, accumulate);
-  else if (r == 5) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 2, 1, 1, tn, accumulate);
-  else if (r == 6) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 2, 2, 2, tn, accumulate);
-  else tile(c, a, b, K, sAi, sAk, sB, sB, rows, 2, 3, 3, tn, accumulate);
 }
 
 // Large K is cut into blocks of KC rows of B, each swept over all of C before the next: the block of B
 // (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
 export const KC = 128;
 
-// One function per form and band height: inlining every band into one panel function makes a body too large
+// One function per form and band height (3 rows = 2 + 1): inlining every band into one panel function makes a body too large
 // for the optimiser. (Packing NN's band of A k-major, to share TN's one-pointer loop, cost more than it saved.)
 function bandNN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 4, false, acc); }
-function bandNN3(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 3, false, acc); }
 function bandNN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 2, false, acc); }
 function bandNN1(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 1, false, acc); }
 function bandTN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 4, true, acc); }
-function bandTN3(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 3, true, acc); }
 function bandTN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 2, true, acc); }
 function bandTN1(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 1, true, acc); }
 
@@ -157,13 +155,11 @@ function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, s: usi
   }
   const r = M - i;
   if (tn) {
-    if (r == 3) bandTN3(c, a, b, K, N, s, accumulate);
-    else if (r == 2) bandTN2(c, a, b, K, N, s, accumulate);
-    else if (r == 1) bandTN1(c, a, b, K, N, s, accumulate);
+    if (r & 2) bandTN2(c, a, b, K, N, s, accumulate);
+    if (r & 1) bandTN1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? 8 : 0), b, K, N, s, accumulate);
   } else {
-    if (r == 3) bandNN3(c, a, b, K, N, s, accumulate);
-    else if (r == 2) bandNN2(c, a, b, K, N, s, accumulate);
-    else if (r == 1) bandNN1(c, a, b, K, N, s, accumulate);
+    if (r & 2) bandNN2(c, a, b, K, N, s, accumulate);
+    if (r & 1) bandNN1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? s << 1 : 0), b, K, N, s, accumulate);
   }
 }
 
