@@ -99,14 +99,13 @@ function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usi
 // (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
 export const KC = 128;
 
-// One function per form and band height (3 rows = 2 + 1): inlining every band into one panel function makes a body too large
-// for the optimiser. (Packing NN's band of A k-major, to share TN's one-pointer loop, cost more than it saved.)
+// One function per band height (3 rows = 2 + 1): inlining every band into one panel function makes a body too
+// large for the optimiser. 4-row bands, nearly all the work, get one function per form (TN's rows sit side by side:
+// one pointer serves them); the 1- and 2-row edges share NN's pointer-per-row code with run-time strides.
 function bandNN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 4, false, acc); }
-function bandNN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 2, false, acc); }
-function bandNN1(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 1, false, acc); }
 function bandTN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 4, true, acc); }
-function bandTN2(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 2, true, acc); }
-function bandTN1(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 1, true, acc); }
+function band2(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, acc: i32): void { band(c, a, b, K, N, sAi, sAk, 2, false, acc); }
+function band1(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, acc: i32): void { band(c, a, b, K, N, sAi, sAk, 1, false, acc); }
 
 /**
  * dst[k][r] = src[r·sRow + 4k] (bytes) for k < kc and r < rows, 0 for rows ≤ r < lanes: `rows` rows of a matrix
@@ -154,13 +153,9 @@ function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, s: usi
     a += sA4;
   }
   const r = M - i;
-  if (tn) {
-    if (r & 2) bandTN2(c, a, b, K, N, s, accumulate);
-    if (r & 1) bandTN1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? 8 : 0), b, K, N, s, accumulate);
-  } else {
-    if (r & 2) bandNN2(c, a, b, K, N, s, accumulate);
-    if (r & 1) bandNN1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? s << 1 : 0), b, K, N, s, accumulate);
-  }
+  const sAi: usize = tn ? 4 : s, sAk: usize = tn ? s : 4;
+  if (r & 2) band2(c, a, b, K, N, sAi, sAk, accumulate);
+  if (r & 1) band1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? sAi << 1 : 0), b, K, N, sAi, sAk, accumulate);
 }
 
 /** C[M×N] (+)= A·B with A NN or TN, K blocked for cache. */
