@@ -39,7 +39,18 @@ export function tanhForward(y: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  for (; j < body; j += 16) v128.store(y + j, tanhV(v128.load(x + j)));
+  // two vectors per iteration: two independent Horner chains in flight (both loaded before either is stored, so
+  // y may still alias x)
+  for (; j + 16 < body; j += 32) {
+    const a = tanhV(v128.load(x + j));
+    const b = tanhV(v128.load(x + j + 16));
+    v128.store(y + j, a);
+    v128.store(y + j + 16, b);
+  }
+  if (j < body) {
+    v128.store(y + j, tanhV(v128.load(x + j)));
+    j += 16;
+  }
   if (tail) storePartial(y + j, tanhV(loadPartial(x + j, tail)), tail);
 }
 
