@@ -260,13 +260,13 @@ export class Net {
     }
     const k = this.backend.raw;
     const from = this.side, to = 1 - from;
-    const [src, dst] = [this.sides[from], this.sides[to]];
+    const src = this.sides[from], dst = this.sides[to];
     const p = this.paramFloats;
     // the buffers are not the optimizer's: the new copy takes them as this step's forward pass left them
     if (this.stateFloats > p) k.copy(dst + p * 4, src + p * 4, this.stateFloats - p);
-    const opt = this.optSides ?? [this.grads, this.grads];
+    const opt = this.optSides;
     const finite = this.optimizer.step
-      ? this.optimizer.step(k, dst, src, this.grads, opt[to], opt[from], p, lr, this.optStep + 1)
+      ? this.optimizer.step(k, dst, src, this.grads, opt ? opt[to] : this.grads, opt ? opt[from] : this.grads, p, lr, this.optStep + 1)
       : this.copyThenUpdate(k, lr);
     if (!finite) {
       this.saveLastFinite(); // the other copy holds a half-written update: make it the current state again
@@ -347,7 +347,7 @@ export class Net {
   private use(side: number): void {
     this.side = side;
     const base = this.sides[side];
-    this.tensors.forEach((t, i) => (t.ptr = base + this.offsets[i]!));
+    for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
   }
 
   /** The rollback target becomes the current state: the copy in use is copied to the other (rare: set-up, errors). */
