@@ -10,7 +10,7 @@ import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
 import type { GroupSpec } from './lib/run.ts';
 import type { Case } from './lib/timing.ts';
-import { BATCHES, drawBatches, finite, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
+import { BATCHES, drawBatches, finite, ourStepCase, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
 import { TfWaveNet } from './tfjs/wavenet.ts';
 import { tfImpl, useTf } from './tfjs/setup.ts';
 
@@ -48,20 +48,12 @@ export function wavenetGroup(corpus: Corpus, c: WaveNetBenchConfig, backends: Ou
       const shape = { blockSize: c.blockSize, embedDim: c.embedDim, flatten: c.flatten, momentum: MOMENTUM };
       const cases: Case[] = [];
       for (const be of backends.values()) {
-        const mark = be.arena.mark();
-        const model = await WaveNet.create({ vocab, ...shape, hidden: c.hidden, seed: 1, backend: be });
-        model.setBatchSize(c.batch);
-        let i = 0;
-        let loss = 0;
-        cases.push({
-          bench: 'wavenet-step', impl: be.name, config,
-          run() {
-            const b = batches[i++ % BATCHES]!;
-            loss = model.trainStep(b.X, b.Y, LR);
-          },
-          verify: finite(`wavenet-step ${be.name}`, () => loss),
-          dispose: () => be.arena.release(mark),
-        });
+        cases.push(await ourStepCase(be, { bench: 'wavenet-step', config }, async (on) => {
+          const model = await WaveNet.create({ vocab, ...shape, hidden: c.hidden, seed: 1, backend: on });
+          model.setBatchSize(c.batch);
+          let i = 0;
+          return { run: () => { const b = batches[i++ % BATCHES]!; return model.trainStep(b.X, b.Y, LR); } };
+        }));
       }
       const levels = Math.round(Math.log(c.blockSize) / Math.log(c.flatten));
       for (const name of ['wasm', 'cpu'] as const) {

@@ -24,7 +24,7 @@ import { TfBigram, type BigramPath } from './tfjs/bigram.ts';
 import { TfMlp } from './tfjs/mlp.ts';
 import { tfImpl, useTf } from './tfjs/setup.ts';
 import { WAVENET_CONFIG, WAVENET_QUICK, wavenetGroup } from './e2e-wavenet.ts';
-import { BATCHES, drawBatches, finite, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
+import { BATCHES, drawBatches, finite, ourStepCase, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
 import { recurrentGroups } from './recurrent.ts';
 import { transformerGroup } from './transformer-step.ts';
 
@@ -64,22 +64,14 @@ function mlpGroup(corpus: Corpus, c: MlpBenchConfig, backends: OurBackends): Gro
       const batches = drawBatches(buildContexts(corpus.words, vocab, BLOCK), c.batch, BATCHES);
       const cases: Case[] = [];
       for (const be of backends.values()) {
-        const mark = be.arena.mark();
-        const model = await MLP.create({
-          vocab, blockSize: BLOCK, embedDim: EMBED, hidden: c.hidden, batchNorm: true, momentum: MOMENTUM, seed: 1, backend: be,
-        });
-        model.setBatchSize(c.batch);
-        let i = 0;
-        let loss = 0;
-        cases.push({
-          bench: 'mlp-step', impl: be.name, config,
-          run() {
-            const b = batches[i++ % BATCHES]!;
-            loss = model.trainStep(b.X, b.Y, MLP_LR);
-          },
-          verify: finite(`mlp-step ${be.name}`, () => loss),
-          dispose: () => be.arena.release(mark),
-        });
+        cases.push(await ourStepCase(be, { bench: 'mlp-step', config }, async (on) => {
+          const model = await MLP.create({
+            vocab, blockSize: BLOCK, embedDim: EMBED, hidden: c.hidden, batchNorm: true, momentum: MOMENTUM, seed: 1, backend: on,
+          });
+          model.setBatchSize(c.batch);
+          let i = 0;
+          return { run: () => { const b = batches[i++ % BATCHES]!; return model.trainStep(b.X, b.Y, MLP_LR); } };
+        }));
       }
       for (const name of ['wasm', 'cpu'] as const) {
         await useTf(name);
@@ -124,18 +116,11 @@ function bigramGroup(corpus: Corpus, path: BigramPath, backends: OurBackends, li
       const config = `${path} path, ${n} examples`;
       const cases: Case[] = [];
       for (const be of backends.values()) {
-        const mark = be.arena.mark();
-        const model = await NeuralBigram.create({ vocab, seed: 1, regularization: BIGRAM_LAMBDA, backend: be });
-        model.setData(ctx);
-        let loss = 0;
-        cases.push({
-          bench: 'bigram-step', impl: be.name, config,
-          run() {
-            loss = model.step(BIGRAM_LR, { path: OUR_PATH[path] });
-          },
-          verify: finite(`bigram-step ${be.name}`, () => loss),
-          dispose: () => be.arena.release(mark),
-        });
+        cases.push(await ourStepCase(be, { bench: 'bigram-step', config }, async (on) => {
+          const model = await NeuralBigram.create({ vocab, seed: 1, regularization: BIGRAM_LAMBDA, backend: on });
+          model.setData(ctx);
+          return { run: () => model.step(BIGRAM_LR, { path: OUR_PATH[path] }) };
+        }));
       }
       const V = vocab.size;
       for (const name of ['wasm', 'cpu'] as const) {

@@ -12,9 +12,10 @@
  * stdout: one JSON line per kernel, shape and backend, as `npm run bench` prints them, plus `vs_wasm` on the JS line:
  *   {"bench":"matmul","impl":"wasm","shape":"32x30x200","median_us":…,"gflops":…,"runs":…}
  *   {"bench":"matmul","impl":"js","shape":"32x30x200","median_us":…,"gflops":…,"runs":…,"vs_wasm":…}
- * `bench` is the kernel's name; shapes are M×K×N for matmuls (C[M×N]), else M×N, B×T×D or n; `gflops` for
- * matmuls and the Transformer kernels (bench/lib/transformer-shapes.ts counts their flops); `vs_wasm` = the JS median ÷ the wasm median of the same kernel and shape, i.e. how many times
- * faster wasm is. stderr: progress, then the table.
+ * `bench` is the kernel's name; shapes are M×K×N for matmuls (C[M×N]), else M×N, B×T×D or n; `gflops` for every
+ * kernel that computes (FLOPs as its row of `KERNEL_TABLE` counts them; memory moves have none); `vs_wasm` = the JS
+ * median ÷ the wasm median of the same kernel and shape, i.e. how many times faster wasm is. stderr: progress, then
+ * the table.
  */
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';

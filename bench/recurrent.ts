@@ -12,6 +12,7 @@ import { Rng } from '../src/rng.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
 import type { GroupSpec } from './lib/run.ts';
+import { ourStepCase } from './lib/step-cases.ts';
 import type { Case } from './lib/timing.ts';
 import { TfRecurrent } from './tfjs/recurrent.ts';
 import { tfImpl, useTf } from './tfjs/setup.ts';
@@ -62,20 +63,13 @@ function recurrentGroup(corpus: Corpus, cell: RecurrentKind, backends: OurBacken
       const batches = drawBatches(seqs, batch);
       const cases: Case[] = [];
       for (const be of backends.values()) {
-        const mark = be.arena.mark();
-        const model = await RecurrentLM.create({ cell, vocab, blockSize: T, embedDim: embed, hidden, seed: 1, backend: be });
-        model.setOptimizer(ADAMW);
-        model.setBatchSize(batch);
-        let i = 0, loss = 0;
-        cases.push({
-          bench, impl: be.name, config, flops,
-          run() {
-            const b = batches[i++ % BATCHES]!;
-            loss = model.trainStep(b.X, b.Y, lr);
-          },
-          verify: () => { if (!Number.isFinite(loss)) throw new Error(`${bench} ${be.name}: the loss became ${loss}`); },
-          dispose: () => be.arena.release(mark),
-        });
+        cases.push(await ourStepCase(be, { bench, config, flops }, async (on) => {
+          const model = await RecurrentLM.create({ cell, vocab, blockSize: T, embedDim: embed, hidden, seed: 1, backend: on });
+          model.setOptimizer(ADAMW);
+          model.setBatchSize(batch);
+          let i = 0;
+          return { run: () => { const b = batches[i++ % BATCHES]!; return model.trainStep(b.X, b.Y, lr); } };
+        }));
       }
       for (const name of ['wasm', 'cpu'] as const) {
         await useTf(name);

@@ -10,6 +10,7 @@ import { Rng } from '../src/rng.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
 import type { GroupSpec } from './lib/run.ts';
+import { ourStepCase } from './lib/step-cases.ts';
 import type { Case } from './lib/timing.ts';
 import { tfImpl, useTf } from './tfjs/setup.ts';
 import { TfTransformer } from './tfjs/transformer.ts';
@@ -55,22 +56,15 @@ export function transformerGroup(corpus: Corpus, backends: OurBackends): GroupSp
         if (!Number.isFinite(loss())) throw new Error(`${who}: the loss became ${loss()} during the benchmark`);
       };
       for (const be of backends.values()) {
-        const mark = be.arena.mark();
-        const model = await Transformer.create({ vocab, blockSize: T, layers: LAYERS, heads: HEADS, embed: EMBED, seed: 1, backend: be });
-        model.setBatchSize(TRANSFORMER_BATCH);
-        let i = 0, loss = 0;
-        cases.push({
-          bench: 'transformer-step', impl: be.name, config, flops,
-          run() {
-            const b = batches[i++ % BATCHES]!;
-            loss = model.trainStep(b.X, b.Y, LR);
-          },
-          verify: finite(`transformer-step ${be.name}`, () => loss),
-          dispose: () => {
-            model.dispose();
-            be.arena.release(mark);
-          },
-        });
+        cases.push(await ourStepCase(be, { bench: 'transformer-step', config, flops }, async (on) => {
+          const model = await Transformer.create({ vocab, blockSize: T, layers: LAYERS, heads: HEADS, embed: EMBED, seed: 1, backend: on });
+          model.setBatchSize(TRANSFORMER_BATCH);
+          let i = 0;
+          return {
+            run: () => { const b = batches[i++ % BATCHES]!; return model.trainStep(b.X, b.Y, LR); },
+            dispose: () => model.dispose(),
+          };
+        }));
       }
       for (const name of ['wasm', 'cpu'] as const) {
         await useTf(name);

@@ -16,7 +16,7 @@ import { initTf, useTf, type TfBackendName } from '../bench/tfjs/setup.ts';
 import { summary } from '../bench/index.ts';
 import { parseKernelArgs } from '../bench/kernels.ts';
 import { ratioToReference } from '../bench/lib/report.ts';
-import { KERNEL_NAMES } from '../src/backend/kernels.ts';
+import { KERNEL_NAMES, KERNEL_TABLE } from '../src/backend/kernels.ts';
 import { buildContexts } from '../src/data/contexts.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
@@ -25,11 +25,15 @@ import { MLP } from '../src/models/mlp.ts';
 import { WaveNet } from '../src/models/wavenet.ts';
 import { Rng } from '../src/rng.ts';
 
-/** The kernels whose flops bench:kernels counts besides the matmuls (issue 15). */
-const TRANSFORMER_KERNELS = new Set([
-  'layerNormForward', 'layerNormBackward', 'geluForward', 'geluBackward', 'attentionForward', 'attentionBackward',
-  'attentionStep', 'causalMeanForward', 'causalMeanBackward',
-]);
+/** The kernels that only move memory: no FLOPs, so no GFLOP/s in bench:kernels. */
+const MEMORY_KERNELS = new Set<string>(KERNEL_NAMES.filter((k) => KERNEL_TABLE[k].flops({ M: 4, K: 4, N: 4, n: 4, B: 4, T: 4, D: 4 }) === 0));
+
+/** A profile line's body, as much as the test reads. */
+interface Profile {
+  flops: number;
+  outside_kernels_share: number;
+  families: Record<string, { share: number }>;
+}
 
 const words = defaultNames().slice(0, 300);
 const vocab = Vocabulary.fromWords(words);
@@ -148,7 +152,8 @@ describe('npm run bench -- --quick', () => {
       cwd: root,
       maxBuffer: 1 << 24,
     });
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const all = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = all.filter((l) => !('profile' in l));
     for (const l of lines) {
       expect(typeof l.bench).toBe('string');
       expect(typeof l.impl).toBe('string');
@@ -165,6 +170,19 @@ describe('npm run bench -- --quick', () => {
     for (const bench of ['softmaxCrossEntropy', 'batchNorm fwd+bwd', 'tanhForward', 'tanhBackward', 'embeddingGather', 'embeddingScatterAdd']) {
       for (const impl of ['wasm', 'js']) expect(has(bench, impl), `${bench} ${impl}`).toBe(true);
     }
+    // every model step of ours is profiled (test/bench-profile.test.ts checks the accounting itself)
+    const profiles = all.filter((l) => 'profile' in l) as { bench: string; impl: string; config: string; profile: Profile }[];
+    for (const bench of ['mlp-step', 'wavenet-step', 'bigram-step', 'rnn-step', 'gru-step', 'lstm-step', 'transformer-step']) {
+      for (const impl of ['wasm', 'js']) {
+        const p = profiles.find((l) => l.bench === bench && l.impl === impl);
+        expect(p, `profile of ${bench} ${impl}`).toBeDefined();
+        expect(lines.some((l) => l.bench === bench && l.impl === impl && l.config === p!.config)).toBe(true);
+        const shares = Object.values(p!.profile.families).reduce((a, f) => a + f.share, 0) + p!.profile.outside_kernels_share;
+        expect(Math.abs(shares - 1), `${bench} ${impl} shares`).toBeLessThan(2e-3); // each rounded to 1e-4
+        expect(p!.profile.flops).toBeGreaterThan(0);
+      }
+    }
+    expect(profiles.every((p) => p.impl === 'wasm' || p.impl === 'js')).toBe(true);
     const bigram = lines.filter((l) => l.bench === 'bigram-step').map((l) => String(l.config));
     expect(bigram.some((c) => c.startsWith('per-example'))).toBe(true);
     expect(bigram.some((c) => c.startsWith('count'))).toBe(true);
@@ -172,6 +190,7 @@ describe('npm run bench -- --quick', () => {
     expect(stderr).toContain('| bench | shape / config |');
     expect(stderr).toContain('MLP step, part-3 config, vs TF.js wasm');
     expect(stderr).toContain('WaveNet step, part-5 config, vs our JS backend');
+    expect(stderr).toContain('| bench | config | impl | step | FLOP/step | GF/s |');
   });
 
   it('summarizes results into a table with ratios against ours', () => {
@@ -199,9 +218,9 @@ describe('npm run bench:kernels -- --quick', () => {
       expect(typeof l.shape).toBe('string');
       expect(Number.isFinite(l.median_us) && (l.median_us as number) > 0, JSON.stringify(l)).toBe(true);
       expect(Number.isInteger(l.runs) && (l.runs as number) >= 1).toBe(true);
-      // flops are counted for the matmuls and the Transformer's kernels (bench/lib/transformer-shapes.ts)
-      if (String(l.bench).startsWith('matmul') || TRANSFORMER_KERNELS.has(String(l.bench))) expect(l.gflops).toBeGreaterThan(0);
-      else expect(l.gflops).toBeUndefined();
+      // flops are counted for every kernel that computes (KERNEL_TABLE's flops), not for memory moves
+      if (MEMORY_KERNELS.has(String(l.bench))) expect(l.gflops, String(l.bench)).toBeUndefined();
+      else expect(l.gflops, String(l.bench)).toBeGreaterThan(0);
     }
     const find = (bench: string, shape: string, impl: string) =>
       lines.find((l) => l.bench === bench && l.shape === shape && l.impl === impl);

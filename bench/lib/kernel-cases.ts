@@ -16,7 +16,7 @@ import { fillInts, fillNormal } from './data.ts';
 import { tableSetup } from './table-setup.ts';
 import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
-import { transformerFlops, transformerShapes } from './transformer-shapes.ts';
+import { transformerShapes } from './transformer-shapes.ts';
 
 /** Our backends by impl label (one of them when `bench:kernels --impl=` picks one). */
 export type OurBackends = ReadonlyMap<'wasm' | 'js', Backend>;
@@ -267,8 +267,8 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
   const byShape = new Map<string, GroupSpec[]>();
   for (const kernel of KERNEL_NAMES) {
     for (const [label, sizes] of shapesOf(kernel)) {
-      const flops = sizes.K === undefined ? transformerFlops(kernel, sizes) : 2 * sizes.M! * sizes.K * sizes.N!;
-      const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops);
+      const flops = KERNEL_TABLE[kernel].flops(sizes as Sizes); // the table's count; memory moves (0) get no GF/s
+      const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops > 0 ? flops : undefined);
       // the matmul forms of one shape next to each other, as before
       if (sizes.K !== undefined) byShape.set(label, [...(byShape.get(label) ?? []), group]);
       else g.push(group);

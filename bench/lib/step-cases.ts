@@ -1,11 +1,14 @@
 /**
- * What the end-to-end step benchmarks share: fixed minibatches, a check that the timed loss stayed finite, and how
- * TF.js computes the embedding on each of its backends.
+ * What the end-to-end step benchmarks share: fixed minibatches, a check that the timed loss stayed finite, our steps
+ * as cases that can also be profiled, and how TF.js computes the embedding on each of its backends.
  */
+import type { Backend } from '../../src/backend/index.ts';
 import type { Contexts } from '../../src/data/contexts.ts';
 import { Rng } from '../../src/rng.ts';
 import type { EmbeddingMode } from '../tfjs/mlp.ts';
 import type { TfBackendName } from '../tfjs/setup.ts';
+import { KernelProfiler, profiledBackend } from './profile.ts';
+import type { Case } from './timing.ts';
 
 /** Distinct minibatches cycled through. */
 export const BATCHES = 64;
@@ -33,6 +36,41 @@ export function finite(who: string, loss: () => number): () => void {
   return () => {
     const l = loss();
     if (!Number.isFinite(l)) throw new Error(`${who}: the loss became ${l} during the benchmark`);
+  };
+}
+
+/** One training step of a model built on a backend: returns the loss; `dispose` frees what the arena mark does not. */
+export interface Step {
+  run: () => number;
+  dispose?: () => void;
+}
+
+/**
+ * Our step on `be` as a case (its allocations released at dispose, its loss checked at verify) that can also build
+ * the same step on a profiling backend over the same arena, for the profile mode.
+ */
+export async function ourStepCase(
+  be: Backend, id: { bench: string; config: string; flops?: number }, build: (be: Backend) => Promise<Step>,
+): Promise<Case> {
+  const mark = be.arena.mark();
+  const step = await build(be);
+  let loss = 0;
+  return {
+    ...id, impl: be.name,
+    run() {
+      loss = step.run();
+    },
+    verify: finite(`${id.bench} ${be.name}`, () => loss),
+    dispose() {
+      step.dispose?.();
+      be.arena.release(mark);
+    },
+    async profile() {
+      const profiler = new KernelProfiler(be.raw);
+      const m = be.arena.mark();
+      const s = await build(profiledBackend(be, profiler));
+      return { profiler, run: s.run, dispose: () => { s.dispose?.(); be.arena.release(m); } };
+    },
   };
 }
 

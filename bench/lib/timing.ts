@@ -6,6 +6,7 @@
  * shape) is measured round-robin — one sample of each implementation per round, the starting implementation
  * rotating — and each figure is the median of its samples.
  */
+import type { KernelProfiler } from './profile.ts';
 
 /** One thing to time: a single call of `run` is one operation (one kernel call, one training step). */
 export interface Case {
@@ -33,6 +34,18 @@ export interface Case {
   verify?: () => void;
   /** Called once when the case is done (free its memory). */
   dispose?: () => void;
+  /**
+   * Our model steps: builds the same step again on a profiling backend (see `profile.ts`), for the profile mode. The
+   * caller runs it and disposes it (after this case's own dispose: it allocates anew).
+   */
+  profile?: () => Promise<ProfiledStep>;
+}
+
+/** A step built on a profiling backend: its profiler, one step, and how to free it. */
+export interface ProfiledStep {
+  profiler: KernelProfiler;
+  run: () => unknown;
+  dispose: () => void;
 }
 
 /** One measured case: its median and the samples it came from. */

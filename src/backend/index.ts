@@ -6,8 +6,8 @@ import { instantiateKernels, type WasmSource } from './wasm.ts';
 export { Arena, type Region } from './arena.ts';
 export { Backend, type BackendName } from './backend.ts';
 export {
-  KERNEL_NAMES, KERNEL_TABLE, type KernelArg, type KernelName, type Kernels, type KernelSpec, type Ptr, type ScalarRule,
-  type Sizes,
+  KERNEL_NAMES, KERNEL_TABLE, type KernelArg, type KernelFamily, type KernelName, type Kernels, type KernelSpec, type Ptr,
+  type ScalarRule, type Sizes,
 } from './kernels.ts';
 export type { WasmSource } from './wasm.ts';
 

@@ -53,12 +53,31 @@ export interface ScalarArg { readonly kind: 'scalar'; readonly name: string; rea
 export type KernelArg = F32Arg | I32Arg | SizeArg | FlagArg | ScalarArg;
 
 /**
- * One row of the table: the kernel's arguments in order, and whether it returns a number. What the kernel does is
- * the row's TSDoc comment (carried over to {@link Kernels}' methods, and kept out of the bundle).
+ * What a kernel is for, as the benchmark's profile groups step time: the products, the Linear's bias, pointwise
+ * activations, normalization layers, softmax and the losses, embeddings, optimizer updates, plain memory moves,
+ * other elementwise arithmetic, reductions (L2 term, diagnostics), recurrent cells and attention.
+ */
+export type KernelFamily =
+  | 'matmul' | 'bias' | 'activation' | 'norm' | 'softmax-loss' | 'embedding' | 'optimizer' | 'memory' | 'elementwise'
+  | 'reduce' | 'recurrent' | 'attention';
+
+/**
+ * One row of the table: the kernel's arguments in order, whether it returns a number, its family and its FLOP count.
+ * What the kernel does is the row's TSDoc comment (carried over to {@link Kernels}' methods, and kept out of the
+ * bundle).
+ *
+ * `flops(sizes)` counts the floating-point operations of one call in the conventional way, from the math the row's
+ * comment writes down, not from how a backend computes it: every +, −, ×, ÷, max and every named function (exp, log,
+ * tanh, σ, √) is one FLOP; a matmul is 2·M·K·N. So the count is the same on both backends and stays put when a kernel
+ * is rewritten or fused (an exp that costs a dozen instructions is still 1), and GFLOP/s compare across commits.
+ * Per-row and per-column terms (a row's log, a column's √) and `accumulate`'s extra adds are left out: the
+ * per-element work dominates. Pure memory movement (gather, copy, zero, transpose) is 0.
  */
 export interface KernelSpec {
   readonly args: readonly KernelArg[];
   readonly returns: 'number' | 'void';
+  readonly family: KernelFamily;
+  readonly flops: (s: Sizes) => number;
 }
 
 // ---- row builders (the literal kinds survive into the types below) ----
@@ -79,6 +98,13 @@ const M_ = (s: Sizes) => s.M;
 const BD = (s: Sizes) => s.B * s.D;
 const BD2 = (s: Sizes) => 2 * s.B * s.D;
 const BD4 = (s: Sizes) => 4 * s.B * s.D;
+// FLOP counts: a constant per element of the kernel's main extent (see KernelSpec)
+const perMN = (k: number) => (s: Sizes) => k * s.M * s.N;
+const per_n = (k: number) => (s: Sizes) => k * s.n;
+const perBD = (k: number) => (s: Sizes) => k * s.B * s.D;
+const perBTD = (k: number) => (s: Sizes) => k * s.B * s.T * s.D;
+const none = () => 0;
+const causalPairs = (t: number) => (t * (t + 1)) / 2; // (query, key) pairs under the causal mask
 
 /** Every kernel of the contract, in contract order. */
 export const KERNEL_TABLE = {
@@ -86,46 +112,55 @@ export const KERNEL_TABLE = {
   matmul: {
     args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
+    family: 'matmul', flops: (s) => 2 * s.M * s.K * s.N,
   },
   /** C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N]: the weight gradient dW = Xᵀ·dY. */
   matmulTN: {
     args: [f32('C', MN), f32('A', (s) => s.K * s.M), f32('B', (s) => s.K * s.N), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
+    family: 'matmul', flops: (s) => 2 * s.M * s.K * s.N,
   },
   /** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K]: the input gradient dX = dY·Wᵀ. */
   matmulNT: {
     args: [f32('C', MN), f32('A', (s) => s.M * s.K), f32('B', (s) => s.N * s.K), size('M'), size('K'), size('N'), flag('accumulate')],
     returns: 'void',
+    family: 'matmul', flops: (s) => 2 * s.M * s.K * s.N,
   },
   /** y[i,j] += b[j] for a [M×N] matrix, in place. */
   addBias: {
     args: [f32('y', MN), f32('b', N_), size('M'), size('N')],
     returns: 'void',
+    family: 'bias', flops: perMN(1),
   },
   /** db[j] (+)= Σᵢ dy[i,j]: the bias gradient is the column sum. */
   biasBackward: {
     args: [f32('db', N_), f32('dy', MN), size('M'), size('N'), flag('accumulate')],
     returns: 'void',
+    family: 'bias', flops: perMN(1),
   },
   /** y = tanh(x) over n elements (y may alias x). */
   tanhForward: {
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
+    family: 'activation', flops: per_n(1),
   },
   /** dx (+)= dy · (1 − y²), using the forward output y (dx may alias dy when not accumulating). */
   tanhBackward: {
     args: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag('accumulate')],
     returns: 'void',
+    family: 'activation', flops: per_n(3) /* 1 − y², ·dy */,
   },
   /** Row softmax of a [M×N] matrix; subtracts the row max first (y may alias x). */
   softmax: {
     args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
     returns: 'void',
+    family: 'softmax-loss', flops: perMN(5) /* max, subtract, exp, sum, normalize */,
   },
   /** Row log-softmax: x − max − log Σ exp(x − max) (y may alias x). */
   logSoftmax: {
     args: [f32('y', MN), f32('x', MN), size('M'), size('N')],
     returns: 'void',
+    family: 'softmax-loss', flops: perMN(5) /* max, subtract, exp, sum, subtract the log-sum */,
   },
   /**
    * Mean over rows of −log softmax(logits)[target]; writes nothing. Accumulated in float64. A target of −1 means
@@ -134,6 +169,7 @@ export const KERNEL_TABLE = {
   crossEntropyLoss: {
     args: [f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
     returns: 'number',
+    family: 'softmax-loss', flops: perMN(4) /* max, subtract, exp, sum */,
   },
   /**
    * Fused softmax + cross-entropy: returns the mean loss and writes dlogits = (softmax − onehot(target)) / count
@@ -143,6 +179,7 @@ export const KERNEL_TABLE = {
   softmaxCrossEntropy: {
     args: [f32('dlogits', MN), f32('logits', MN), i32('targets', M_, 'N', -1), size('M'), size('N')],
     returns: 'number',
+    family: 'softmax-loss', flops: perMN(6) /* softmax's 5, the 1/count scale */,
   },
   /**
    * BatchNorm1d in training mode over a [M×N] batch (statistics per column): xhat = (x − mean) / √(var + eps)
@@ -156,6 +193,7 @@ export const KERNEL_TABLE = {
       f32('runVar', N_), size('M'), size('N'), scalar('momentum', 'unit'), scalar('eps', 'positive'),
     ],
     returns: 'void',
+    family: 'norm', flops: perMN(7) /* sum, centre, square, sum, ·invstd, ·gain, +bias */,
   },
   /** BatchNorm1d in eval mode: y = gain·(x − runMean)/√(runVar + eps) + bias, each row on its own. */
   batchNormEval: {
@@ -164,6 +202,7 @@ export const KERNEL_TABLE = {
       size('M'), size('N'), scalar('eps', 'positive'),
     ],
     returns: 'void',
+    family: 'norm', flops: perMN(4),
   },
   /**
    * BatchNorm1d backward, the one-pass formula: dgain (+)= Σ dy·xhat, dbias (+)= Σ dy (added into when
@@ -176,6 +215,7 @@ export const KERNEL_TABLE = {
       size('M'), size('N'), flag('accumulate'),
     ],
     returns: 'void',
+    family: 'norm', flops: perMN(8) /* Σdy·xhat (2), Σdy, M·dy − Σdy − xhat·Σ (4), ·gain·invstd/M */,
   },
   /**
    * out[b, t·D + d] = table[idx[b·T + t], d]: B contexts of T int32 indices each, concatenated into rows of T·D.
@@ -183,6 +223,7 @@ export const KERNEL_TABLE = {
   embeddingGather: {
     args: [f32('out', BTD), f32('table', D_), i32('idx', BT, { rowsOf: 'table', width: 'D' }), size('B'), size('T'), size('D')],
     returns: 'void',
+    family: 'embedding', flops: none,
   },
   /**
    * dtable[idx[b·T + t], d] += dout[b, t·D + d]: the gather's backward, a scatter-add (zero dtable first).
@@ -190,11 +231,13 @@ export const KERNEL_TABLE = {
   embeddingScatterAdd: {
     args: [f32('dtable', D_), f32('dout', BTD), i32('idx', BT, { rowsOf: 'dtable', width: 'D' }), size('B'), size('T'), size('D')],
     returns: 'void',
+    family: 'embedding', flops: perBTD(1),
   },
   /** SGD with optional L2 weight decay: p −= lr · (g + weightDecay · p) over n elements. */
   sgdUpdate: {
     args: [f32('param', n_), f32('grad', n_), size('n'), scalar('lr', 'finite'), scalar('weightDecay', 'nonNegative')],
     returns: 'void',
+    family: 'optimizer', flops: per_n(4),
   },
   /**
    * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): g' = g + weightDecay·p; velocity =
@@ -206,6 +249,7 @@ export const KERNEL_TABLE = {
       scalar('lr', 'finite'), scalar('momentum', 'unit'), scalar('weightDecay', 'nonNegative'),
     ],
     returns: 'void',
+    family: 'optimizer', flops: per_n(6),
   },
   /**
    * AdamW as torch.optim.AdamW (single-tensor path): p *= 1 − lr·weightDecay; m = lerp(m, g, 1 − beta1); v =
@@ -219,6 +263,7 @@ export const KERNEL_TABLE = {
       scalar('weightDecay', 'nonNegative'), scalar('step', 'count'),
     ],
     returns: 'void',
+    family: 'optimizer', flops: per_n(14) /* decay 1, m 3, v 4, the update 6 (√, ·, +eps, ÷, ·lr, −) */,
   },
   /**
    * sgdUpdate out of place: out = p − lr · (g + weightDecay · p) over n elements (out may alias param). Returns 1
@@ -257,6 +302,7 @@ export const KERNEL_TABLE = {
   addInto: {
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
+    family: 'elementwise', flops: per_n(1),
   },
   /**
    * dst[0..n) = src[0..n) for 4-byte elements of either type (a model state's snapshot or rollback); overlap is fine (a memmove).
@@ -264,36 +310,43 @@ export const KERNEL_TABLE = {
   copy: {
     args: [f32('dst', n_, true), f32('src', n_, true), size('n')],
     returns: 'void',
+    family: 'memory', flops: none,
   },
   /** x[0..n) = 0. */
   zero: {
     args: [f32('x', n_, true), size('n')],
     returns: 'void',
+    family: 'memory', flops: none,
   },
   /** Σ x² over n elements, accumulated in float64 (the L2 term). */
   sumSquares: {
     args: [f32('x', n_), size('n')],
     returns: 'number',
+    family: 'reduce', flops: per_n(2),
   },
   /** Σ x over n elements, accumulated in float64 (a mean's numerator; diagnostics). */
   sum: {
     args: [f32('x', n_), size('n')],
     returns: 'number',
+    family: 'reduce', flops: per_n(1),
   },
   /** Σ (x − center)² over n elements, accumulated in float64: n·variance when center is the mean (diagnostics). */
   sumSquaredDeviations: {
     args: [f32('x', n_), size('n'), scalar('center', 'finite')],
     returns: 'number',
+    family: 'reduce', flops: per_n(3),
   },
   /** How many of the n elements have |x| > threshold (NaN never counts): tanh saturation (diagnostics). */
   countAbove: {
     args: [f32('x', n_), size('n'), scalar('threshold', 'nonNegative')],
     returns: 'number',
+    family: 'reduce', flops: per_n(2) /* |x|, compare */,
   },
   /** max |x| over n elements, NaN skipped (0 when none is finite): a data-driven histogram's range. */
   maxAbs: {
     args: [f32('x', n_), size('n')],
     returns: 'number',
+    family: 'reduce', flops: per_n(2),
   },
   /**
    * counts[0..N) = how many of the n elements of x fall in each of N equal bins over [lo, hi] (counts as float32,
@@ -303,37 +356,44 @@ export const KERNEL_TABLE = {
   histogram: {
     args: [f32('counts', N_), f32('x', n_), size('n'), scalar('lo', 'finite'), scalar('hi', 'finite'), size('N')],
     returns: 'void',
+    family: 'reduce', flops: per_n(3) /* − lo, · scale, clamp */,
   },
   /** y = a − b over n elements (y may alias a or b): a step's update from the states before and after it. */
   subtract: {
     args: [f32('y', n_), f32('a', n_), f32('b', n_), size('n')],
     returns: 'void',
+    family: 'elementwise', flops: per_n(1),
   },
   // recurrent (issue 14)
   /** y = σ(x) = 1/(1 + e^−x) over n elements (y may alias x). */
   sigmoidForward: {
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
+    family: 'activation', flops: per_n(1),
   },
   /** dx (+)= dy · y(1 − y), using the forward output y (dx may alias dy when not accumulating). */
   sigmoidBackward: {
     args: [f32('dx', n_), f32('dy', n_), f32('y', n_), size('n'), flag('accumulate')],
     returns: 'void',
+    family: 'activation', flops: per_n(3),
   },
   /** dst[t, b, :] = src[b, t, :] for [B×T×D] rows: example-major to time-major (swap B and T to go back). */
   transposeBT: {
     args: [f32('dst', BTD), f32('src', BTD), size('B'), size('T'), size('D')],
     returns: 'void',
+    family: 'memory', flops: none,
   },
   /** GRU gates: rz [B×2D] (pre-activations r | z) becomes σ(rz) in place; hr = r ⊙ hprev [B×D]. */
   gruGatesForward: {
     args: [f32('rz', BD2), f32('hr', BD), f32('hprev', BD), size('B'), size('D')],
     returns: 'void',
+    family: 'recurrent', flops: perBD(3) /* σ on 2·D, r·hprev */,
   },
   /** GRU output: n [B×D] (pre-activation) becomes tanh(n) in place; h = (1 − z) ⊙ hprev + z ⊙ n. */
   gruOutputForward: {
     args: [f32('h', BD), f32('n', BD), f32('rz', BD2), f32('hprev', BD), size('B'), size('D')],
     returns: 'void',
+    family: 'recurrent', flops: perBD(5) /* tanh, (1 − z)·hprev + z·n */,
   },
   /**
    * GRU output backward from dh: dn = dh·z·(1 − n²) (overwritten), the z half of drz = dh·(n − hprev)·z(1 − z)
@@ -345,11 +405,13 @@ export const KERNEL_TABLE = {
       size('B'), size('D'),
     ],
     returns: 'void',
+    family: 'recurrent', flops: perBD(12) /* dn 4, drz 5, dhprev 3 */,
   },
   /** GRU gates backward from dhr (the gradient of r ⊙ hprev): the r half of drz = dhr·hprev·r(1 − r), dhprev += dhr·r. */
   gruGatesBackward: {
     args: [f32('drz', BD2), f32('dhprev', BD), f32('dhr', BD), f32('rz', BD2), f32('hprev', BD), size('B'), size('D')],
     returns: 'void',
+    family: 'recurrent', flops: perBD(6) /* drz 4, dhprev 2 */,
   },
   /**
    * LSTM cell: gates [B×4D] (pre-activations i | f | g | o) become σ(i), σ(f), tanh(g), σ(o) in place;
@@ -358,6 +420,7 @@ export const KERNEL_TABLE = {
   lstmCellForward: {
     args: [f32('c', BD), f32('tc', BD), f32('h', BD), f32('gates', BD4), f32('cprev', BD), size('B'), size('D')],
     returns: 'void',
+    family: 'recurrent', flops: perBD(9) /* 4 activations, c 3, tanh(c), h */,
   },
   /**
    * LSTM cell backward from dh and dc (what reaches c from the next step): dc' = dc + dh·o·(1 − tc²); dgates =
@@ -369,6 +432,7 @@ export const KERNEL_TABLE = {
       size('B'), size('D'),
     ],
     returns: 'void',
+    family: 'recurrent', flops: perBD(22) /* dc' 5, four gate gradients 4 each, dcprev 1 */,
   },
   // transformer (issue 15)
   /**
@@ -381,6 +445,7 @@ export const KERNEL_TABLE = {
       size('M'), size('N'), scalar('eps', 'positive'),
     ],
     returns: 'void',
+    family: 'norm', flops: perMN(7) /* sum, centre, square, sum, ·rstd, ·gain, +bias */,
   },
   /**
    * LayerNorm backward: dgain += Σ dy·xhat, dbias += Σ dy over rows (always added into), and dx = rstd·(dy·gain −
@@ -392,16 +457,19 @@ export const KERNEL_TABLE = {
       f32('gain', N_), size('M'), size('N'),
     ],
     returns: 'void',
+    family: 'norm', flops: perMN(13) /* xhat 2, dy·gain, two row sums (3), dx 4, dgain 2, dbias */,
   },
   /** GELU, the tanh approximation (makemore.py's NewGELU): y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (y may alias x). */
   geluForward: {
     args: [f32('y', n_), f32('x', n_), size('n')],
     returns: 'void',
+    family: 'activation', flops: per_n(9) /* x³ (2), ·a, +x, ·√(2/π), tanh, +1, ·x, ·½ */,
   },
   /** dx = dy · GELU'(x) from the forward input x (overwritten; dx may alias dy). */
   geluBackward: {
     args: [f32('dx', n_), f32('dy', n_), f32('x', n_), size('n')],
     returns: 'void',
+    family: 'activation', flops: per_n(19) /* tanh's argument and tanh (6), ½(1+t) 2, 1−t² 2, ½x·c(1+3a·x²) 6, ·, +, ·dy */,
   },
   /**
    * Causal self-attention, fused per (example, head): qkv [B×T×3D] holds q, k, v side by side in each row (head h
@@ -412,6 +480,7 @@ export const KERNEL_TABLE = {
   attentionForward: {
     args: [f32('out', BTD), f32('att', (s) => s.B * s.N * s.T * s.T), f32('qkv', (s) => 3 * s.B * s.T * s.D), size('B'), size('T'), size('D'), size('N')],
     returns: 'void',
+    family: 'attention', flops: (s) => s.B * s.N * causalPairs(s.T) * (4 * (s.D / s.N) + 6) /* q·k and the weighted sum 2·hs each; scale, max, −, exp, sum, ÷ */,
   },
   /**
    * Backward of {@link attentionForward}: dqkv [B×T×3D] (overwritten) from dout [B×T×D], the forward's qkv and att;
@@ -423,6 +492,7 @@ export const KERNEL_TABLE = {
       f32('att', (s) => s.B * s.N * s.T * s.T), size('B'), size('T'), size('D'), size('N'),
     ],
     returns: 'void',
+    family: 'attention', flops: (s) => s.B * s.N * causalPairs(s.T) * (8 * (s.D / s.N) + 5) /* dout·v, dq, dk, dv 2·hs each; the softmax gradient 5 */,
   },
   /**
    * One query per example against a key/value cache (sampling): qkv [B×T×3D] holds the q, k, v rows of positions
@@ -435,16 +505,19 @@ export const KERNEL_TABLE = {
       size('B'), size('T'), size('D'), size('N'), size('n'),
     ],
     returns: 'void',
+    family: 'attention', flops: (s) => s.B * s.N * s.n * (4 * (s.D / s.N) + 6) /* one query row of attentionForward, n keys */,
   },
   /** makemore.py's causal bag of words: y[b, t] = mean of x[b, 0..t] over [B×T×D] (y must not alias x). */
   causalMeanForward: {
     args: [f32('y', BTD), f32('x', BTD), size('B'), size('T'), size('D')],
     returns: 'void',
+    family: 'attention', flops: perBTD(2) /* running sum, ÷(t + 1) */,
   },
   /** Its backward: dx[b, s] = Σ_{t ≥ s} dy[b, t]/(t + 1) (overwritten; dx must not alias dy). */
   causalMeanBackward: {
     args: [f32('dx', BTD), f32('dy', BTD), size('B'), size('T'), size('D')],
     returns: 'void',
+    family: 'attention', flops: perBTD(2),
   },
 } as const satisfies Record<string, KernelSpec>;
 
