@@ -274,7 +274,7 @@ export const KERNEL_TABLE = {
       f32('out', n_), f32('param', n_), f32('grad', n_), size('n'), scalar('lr', 'finite'), scalar('weightDecay', 'nonNegative'),
     ],
     returns: 'number',
-    family: 'optimizer', flops: per_n(6) /* sgdUpdate's 4, the finiteness check 2 */,
+    family: 'optimizer', flops: per_n(4) /* sgdUpdate's (the finiteness check is bookkeeping, not math) */,
   },
   /**
    * sgdMomentumUpdate out of place: the new parameters go to pout, the new velocity to vout (each may alias its
@@ -286,7 +286,7 @@ export const KERNEL_TABLE = {
       scalar('lr', 'finite'), scalar('momentum', 'unit'), scalar('weightDecay', 'nonNegative'),
     ],
     returns: 'number',
-    family: 'optimizer', flops: per_n(8) /* sgdMomentumUpdate's 6, the check 2 */,
+    family: 'optimizer', flops: per_n(6) /* sgdMomentumUpdate's */,
   },
   /**
    * adamwUpdate out of place: the new parameters, m and v go to pout, mout, vout (each may alias its input). Returns
@@ -299,7 +299,7 @@ export const KERNEL_TABLE = {
       scalar('weightDecay', 'nonNegative'), scalar('step', 'count'),
     ],
     returns: 'number',
-    family: 'optimizer', flops: per_n(20) /* adamwUpdate's 14, the check 2 on each of p, m, v */,
+    family: 'optimizer', flops: per_n(14) /* adamwUpdate's */,
   },
   /** y += x over n elements (a residual connection; y may alias x, which doubles it). */
   addInto: {
