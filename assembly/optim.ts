@@ -35,7 +35,15 @@ export function sgdStep(out: usize, param: usize, grad: usize, n: i32, lr: f32, 
   const wd = f32x4.splat(weightDecay);
   let bad = i32x4.splat(0);
   let j: usize = 0;
-  for (; j < body; j += 16) bad = v128.or(bad, sgdLanes(out + j, param + j, grad + j, lrv, wd, 4));
+  // two vectors per iteration: the loop's own overhead is a large part of so little work per vector
+  for (; j + 16 < body; j += 32) {
+    const b0 = sgdLanes(out + j, param + j, grad + j, lrv, wd, 4);
+    bad = v128.or(bad, v128.or(b0, sgdLanes(out + j + 16, param + j + 16, grad + j + 16, lrv, wd, 4)));
+  }
+  if (j < body) {
+    bad = v128.or(bad, sgdLanes(out + j, param + j, grad + j, lrv, wd, 4));
+    j += 16;
+  }
   if (tail) bad = v128.or(bad, sgdLanes(out + j, param + j, grad + j, lrv, wd, tail));
   return v128.any_true(bad) ? 0 : 1;
 }
