@@ -3,7 +3,7 @@
 // ragged width uses partial loads/stores.
 import { loadPartial, storePartial } from './simd';
 
-/** One strip of batchNormTrain: columns [j, j+w) with w in 1..4 (constant-folded for the full strips). */
+/** One strip of batchNormTrain: columns [j, j+w) with w in 1..4 (the 8-column strips below take the full ones). */
 @inline
 function trainStrip(
   y: usize, xhat: usize, invstd: usize, x: usize, gain: usize, bias: usize, runMean: usize, runVar: usize,
@@ -145,13 +145,11 @@ export function batchNormTrain(
     const o = <usize>j << 2;
     trainStrip8(y + o, xhat + o, invstd + o, x + o, gain + o, bias + o, runMean + o, runVar + o, M, N, momentum, eps);
   }
-  for (; j + 4 <= N; j += 4) {
+  // the last 1-7 columns: one or two strips with the lane count known only at run time (one copy of the code, not a
+  // second one specialised to four lanes: the bundle's size budget)
+  for (; j < N; j += 4) {
     const o = <usize>j << 2;
-    trainStrip(y + o, xhat + o, invstd + o, x + o, gain + o, bias + o, runMean + o, runVar + o, M, N, momentum, eps, 4);
-  }
-  if (j < N) {
-    const o = <usize>j << 2;
-    trainStrip(y + o, xhat + o, invstd + o, x + o, gain + o, bias + o, runMean + o, runVar + o, M, N, momentum, eps, N - j);
+    trainStrip(y + o, xhat + o, invstd + o, x + o, gain + o, bias + o, runMean + o, runVar + o, M, N, momentum, eps, min(N - j, 4));
   }
 }
 
@@ -298,12 +296,8 @@ export function batchNormBackward(
     const o = <usize>j << 2;
     backwardStrip8(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate);
   }
-  for (; j + 4 <= N; j += 4) {
+  for (; j < N; j += 4) { // the last 1-7 columns, as in batchNormTrain
     const o = <usize>j << 2;
-    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate, 4);
-  }
-  if (j < N) {
-    const o = <usize>j << 2;
-    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate, N - j);
+    backwardStrip(dx + o, dgain + o, dbias + o, dy + o, xhat + o, invstd + o, gain + o, M, N, accumulate, min(N - j, 4));
   }
 }
