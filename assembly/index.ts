@@ -3,9 +3,9 @@
 export { matmul, matmulTN } from './matmul';
 export { matmulNT } from './matmul-nt';
 export {
-  addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares, addInto, copy,
+  addBias, biasBackward, tanhForward, tanhBackward, zero, sumSquares, addInto, copy,
 } from './elementwise';
-export { sgdMomentumUpdate, adamwUpdate } from './optim';
+export { sgdUpdate, sgdMomentumUpdate, adamwUpdate, sgdStep, sgdMomentumStep, adamwStep } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';

@@ -4,11 +4,17 @@
  * plus the training step: zero gradients, forward, fused softmax-cross-entropy (targets of −1 are ignored), backward
  * in reverse order, the optimizer, and the rollback to the last finite state when a loss is not finite.
  *
+ * The NaN/Inf protection copies nothing per step: the state (parameters then buffers) and the optimizer state exist
+ * twice. The optimizer reads one copy and writes the other (out of place, checking that every new value is finite);
+ * the Net adopts the new copy only when it is all finite, and the old copy stays behind as the state to return to
+ * when the next loss is not finite — a swap back. Only the buffers (BatchNorm running statistics: a few floats per
+ * channel) are carried over to the new copy each step. The tensors' `ptr` follow the copy in use.
+ *
  * A Net owns every byte it allocates and returns it with {@link Net.dispose}, so models sharing one backend never
  * overwrite or leak each other's memory. A training step allocates nothing and copies nothing between JS and wasm.
  */
 import type { Backend } from '../backend/backend.ts';
-import type { Ptr } from '../backend/kernels.ts';
+import type { Kernels, Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
 import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
@@ -71,18 +77,24 @@ export class Net {
   /** Floats of the parameter block (padded) and of parameters plus buffers. */
   readonly paramFloats: number;
   readonly stateFloats: number;
-  readonly state: Ptr;
   readonly grads: Ptr;
   private readonly name: string;
   private readonly owned: Ptr[] = [];
   private optimizer: Optimizer;
-  private optState: Ptr | null = null;
   private optStep = 0;
-  /** State, optimizer state and step as they were before the last update that started from a finite loss. */
-  private lastFinite: Ptr = 0;
+  /** The two copies of the state and of the optimizer state (null when it keeps none); `side` is the one in use. */
+  private readonly sides: [Ptr, Ptr];
+  private optSides: [Ptr, Ptr] | null = null;
+  private side = 0;
+  /**
+   * The other copy holds the state, optimizer state and step as they were before the last update that started from
+   * a finite loss (the rollback target), and its step is this.
+   */
   private lastFiniteStep = 0;
-  /** True when state − lastFinite is the update the last step made (diagnostics' update:data). */
+  /** True when the other copy is the state right before the last update (diagnostics' update:data). */
   private updateKept = false;
+  /** Per tensor: its offset in bytes from the start of a state copy. */
+  private readonly offsets: number[];
   /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
   private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
   private disposed = false;
@@ -106,13 +118,14 @@ export class Net {
     this.paramFloats = layout.paramFloats;
     this.stateFloats = layout.stateFloats;
     this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
-    this.state = this.alloc('f32', this.stateFloats, 'state');
+    this.sides = [this.alloc('f32', this.stateFloats, 'state'), this.alloc('f32', this.stateFloats, 'state.other')];
     this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
+    this.offsets = layout.offsets.map((o) => o * 4);
     this.tensors = [...params, ...buffers].map((spec, i) => ({
       name: spec.name,
       shape: spec.shape.slice(),
-      ptr: this.state + layout.offsets[i]! * 4,
-      grad: i < params.length ? this.grads + layout.offsets[i]! * 4 : null,
+      ptr: this.sides[0] + this.offsets[i]!,
+      grad: i < params.length ? this.grads + this.offsets[i]! : null,
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
@@ -127,6 +140,11 @@ export class Net {
     this.optimizer = makeOptimizer(options.optimizer);
     this.allocOptimizerState();
     this.saveLastFinite();
+  }
+
+  /** The copy of the state (every parameter then every buffer, stateFloats floats) in use now. */
+  get state(): Ptr {
+    return this.sides[this.side];
   }
 
   /** The optimizer in use. */
@@ -229,17 +247,34 @@ export class Net {
   /**
    * The optimizer's update from the gradients in the gradient block, unless `loss` is not finite: then nothing is
    * updated and the state and the optimizer go back to where they were before the last update that started from a
-   * finite loss (the caller should stop and lower the learning rate). Returns `loss`.
+   * finite loss (the caller should stop and lower the learning rate). Returns `loss` — or NaN when the loss was
+   * finite but the update would have made a parameter or an optimizer value non-finite (a gradient was NaN or ±Inf,
+   * or a value overflowed): that update is refused, the state stays as it was, and the caller should stop as for a
+   * non-finite loss. So the parameters never hold a NaN or ±Infinity. The running statistics (buffers) are those
+   * the last finite forward pass left, as the rollback's state was saved right after it.
    */
   update(loss: number, lr: number): number {
-    const F = this.backend.arena.F32;
     if (!Number.isFinite(loss)) {
-      this.restoreLastFinite(F);
+      this.restoreLastFinite();
       return loss;
     }
-    this.saveLastFinite();
+    const k = this.backend.raw;
+    const from = this.side, to = 1 - from;
+    const src = this.sides[from], dst = this.sides[to];
+    const p = this.paramFloats;
+    // the buffers are not the optimizer's: the new copy takes them as this step's forward pass left them
+    if (this.stateFloats > p) k.copy(dst + p * 4, src + p * 4, this.stateFloats - p);
+    const opt = this.optSides;
+    const finite = this.optimizer.step
+      ? this.optimizer.step(k, dst, src, this.grads, opt ? opt[to] : this.grads, opt ? opt[from] : this.grads, p, lr, this.optStep + 1)
+      : this.copyThenUpdate(k, lr);
+    if (!finite) {
+      this.saveLastFinite(); // the other copy holds a half-written update: make it the current state again
+      return Number.NaN;
+    }
+    this.lastFiniteStep = this.optStep;
     this.optStep++;
-    this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
+    this.use(to);
     this.updateKept = true;
     return loss;
   }
@@ -255,7 +290,7 @@ export class Net {
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
     const scratch = this.scratchFor(bins);
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
-    const update = this.updateKept ? { before: this.lastFinite - this.state, scratch: scratch.update } : null;
+    const update = this.updateKept ? { before: this.sides[1 - this.side] - this.state, scratch: scratch.update } : null;
     return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
   }
 
@@ -277,7 +312,7 @@ export class Net {
       if (!Number.isFinite(values[i]!)) throw new Error(`${who}: '${name}'[${i}] is ${values[i]}; tensors must hold finite numbers`);
     }
     this.backend.arena.f32(t.ptr, n).set(values);
-    this.backend.arena.f32(this.lastFinite + (t.ptr - this.state), n).set(values);
+    this.backend.arena.f32(this.sides[1 - this.side] + (t.ptr - this.state), n).set(values);
   }
 
   /** Returns every byte this Net allocated to the arena; the Net cannot be used afterwards. */
@@ -297,32 +332,49 @@ export class Net {
     });
   }
 
-  private allocOptimizerState(): void {
-    if (this.optState !== null) this.release(this.optState);
-    if (this.lastFinite !== 0) this.release(this.lastFinite);
-    const n = this.optimizer.stateSlots * this.paramFloats;
-    this.optState = n > 0 ? this.alloc('f32', n, 'optimizer') : null;
-    this.lastFinite = this.alloc('f32', this.stateFloats + n, 'lastFinite');
+  /** The optimizer state in use, or null when the optimizer keeps none. */
+  private get optState(): Ptr | null {
+    return this.optSides ? this.optSides[this.side] : null;
   }
 
+  private allocOptimizerState(): void {
+    if (this.optSides !== null) for (const q of this.optSides) this.release(q);
+    const n = this.optimizer.stateSlots * this.paramFloats;
+    this.optSides = n > 0 ? [this.alloc('f32', n, 'optimizer'), this.alloc('f32', n, 'optimizer.other')] : null;
+  }
+
+  /** Makes copy `side` the one in use: the tensors point into it. */
+  private use(side: number): void {
+    this.side = side;
+    const base = this.sides[side];
+    for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
+  }
+
+  /** The rollback target becomes the current state: the copy in use is copied to the other (rare: set-up, errors). */
   private saveLastFinite(): void {
     // inside linear memory: one memory.copy each, no JS view needed
-    const k = this.backend.raw;
-    k.copy(this.lastFinite, this.state, this.stateFloats);
-    if (this.optState !== null) k.copy(this.lastFinite + this.stateFloats * 4, this.optState, this.optimizer.stateSlots * this.paramFloats);
+    const k = this.backend.raw, other = 1 - this.side;
+    k.copy(this.sides[other], this.sides[this.side], this.stateFloats);
+    if (this.optSides) k.copy(this.optSides[other], this.optSides[this.side], this.optimizer.stateSlots * this.paramFloats);
     this.lastFiniteStep = this.optStep;
     this.updateKept = false;
   }
 
-  private restoreLastFinite(F: Float32Array): void {
-    const s = this.state >>> 2, l = this.lastFinite >>> 2;
-    F.copyWithin(s, l, l + this.stateFloats);
-    if (this.optState !== null) {
-      const n = this.optimizer.stateSlots * this.paramFloats;
-      F.copyWithin(this.optState >>> 2, l + this.stateFloats, l + this.stateFloats + n);
-    }
+  /** Back to the state before the last update (a swap), which also stays the rollback target. */
+  private restoreLastFinite(): void {
+    this.use(1 - this.side);
     this.optStep = this.lastFiniteStep;
-    this.updateKept = false;
+    this.saveLastFinite(); // the copy left behind may hold a diverged forward's statistics: overwrite it
+  }
+
+  /** An optimizer without an out-of-place step: the old way, a copy of the state and then the update in place. */
+  private copyThenUpdate(k: Kernels, lr: number): boolean {
+    const from = this.side, to = 1 - from;
+    k.copy(this.sides[to], this.sides[from], this.paramFloats);
+    const opt = this.optSides;
+    if (opt) k.copy(opt[to], opt[from], this.optimizer.stateSlots * this.paramFloats);
+    this.optimizer.update(k, this.sides[to], this.grads, opt ? opt[to] : this.grads, this.paramFloats, lr, this.optStep + 1);
+    return true; // a non-finite value shows as the next loss, which rolls back to the copy left behind
   }
 
   private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
