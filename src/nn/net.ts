@@ -4,22 +4,20 @@
  * plus the training step: zero gradients, forward, fused softmax-cross-entropy (targets of −1 are ignored), backward
  * in reverse order, the optimizer, and the rollback to the last finite state when a loss is not finite.
  *
- * The NaN/Inf protection copies nothing per step: the state (parameters then buffers) and the optimizer state exist
- * twice. The optimizer reads one copy and writes the other (out of place, checking that every new value is finite);
- * the Net adopts the new copy only when it is all finite, and the old copy stays behind as the state to return to
- * when the next loss is not finite — a swap back. Only the buffers (BatchNorm running statistics: a few floats per
- * channel) are carried over to the new copy each step. The tensors' `ptr` follow the copy in use.
+ * The NaN/Inf protection copies nothing per step: the state and the optimizer state exist twice (see
+ * {@link StateCopies}); the tensors' `ptr` follow the copy in use.
  *
  * A Net owns every byte it allocates and returns it with {@link Net.dispose}, so models sharing one backend never
  * overwrite or leak each other's memory. A training step allocates nothing and copies nothing between JS and wasm.
  */
 import type { Backend } from '../backend/backend.ts';
-import type { Kernels, Ptr } from '../backend/kernels.ts';
+import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
 import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
 import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
+import { StateCopies } from './state-copies.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -80,19 +78,8 @@ export class Net {
   readonly grads: Ptr;
   private readonly name: string;
   private readonly owned: Ptr[] = [];
-  private optimizer: Optimizer;
-  private optStep = 0;
-  /** The two copies of the state and of the optimizer state (null when it keeps none); `side` is the one in use. */
-  private readonly sides: [Ptr, Ptr];
-  private optSides: [Ptr, Ptr] | null = null;
-  private side = 0;
-  /**
-   * The other copy holds the state, optimizer state and step as they were before the last update that started from
-   * a finite loss (the rollback target), and its step is this.
-   */
-  private lastFiniteStep = 0;
-  /** True when the other copy is the state right before the last update (diagnostics' update:data). */
-  private updateKept = false;
+  /** The state and optimizer state, twice: the copy in use and the rollback target. */
+  private readonly copies: StateCopies;
   /** Per tensor: its offset in bytes from the start of a state copy. */
   private readonly offsets: number[];
   /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
@@ -118,13 +105,17 @@ export class Net {
     this.paramFloats = layout.paramFloats;
     this.stateFloats = layout.stateFloats;
     this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
-    this.sides = [this.alloc('f32', this.stateFloats, 'state'), this.alloc('f32', this.stateFloats, 'state.other')];
+    const memory = { alloc: (n: number, what: string) => this.alloc('f32', n, what), release: (q: Ptr) => this.release(q) };
+    const optimizer = makeOptimizer(options.optimizer);
+    this.copies = new StateCopies(() => this.backend.raw, memory, this.stateFloats, this.paramFloats, optimizer, (base) => {
+      for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
+    });
     this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
     this.offsets = layout.offsets.map((o) => o * 4);
     this.tensors = [...params, ...buffers].map((spec, i) => ({
       name: spec.name,
       shape: spec.shape.slice(),
-      ptr: this.sides[0] + this.offsets[i]!,
+      ptr: this.copies.current + this.offsets[i]!,
       grad: i < params.length ? this.grads + this.offsets[i]! : null,
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
@@ -137,55 +128,52 @@ export class Net {
         throw error;
       }
     }
-    this.optimizer = makeOptimizer(options.optimizer);
-    this.allocOptimizerState();
-    this.saveLastFinite();
+    this.copies.useOptimizer(optimizer);
+    this.copies.save();
   }
 
   /** The copy of the state (every parameter then every buffer, stateFloats floats) in use now. */
   get state(): Ptr {
-    return this.sides[this.side];
+    return this.copies.current;
   }
 
   /** The optimizer in use. */
   get optimizerSpec(): Readonly<Required<OptimizerSpec>> {
-    return this.optimizer.spec;
+    return this.copies.optimizerInUse.spec;
   }
 
   /** Updates done with the current optimizer (AdamW's t). */
   get optimizerStep(): number {
-    return this.optStep;
+    return this.copies.step;
   }
 
   /** Replaces the optimizer; its state starts from zero unless the new one has the same settings as the old. */
   setOptimizer(spec: OptimizerKind | OptimizerSpec | Optimizer): void {
     const next = makeOptimizer(spec, 'Net.setOptimizer');
-    if (sameSpec(next.spec, this.optimizer.spec)) return;
-    this.optimizer = next;
-    this.optStep = 0;
-    this.allocOptimizerState();
-    this.saveLastFinite();
+    if (sameSpec(next.spec, this.copies.optimizerInUse.spec)) return;
+    this.copies.useOptimizer(next);
+    this.copies.save();
   }
 
   /** A copy of the optimizer's settings, step and state, for model files. */
   optimizerState(): OptimizerState {
-    const n = this.optimizer.stateSlots * this.paramFloats;
-    const values = n > 0 ? this.backend.arena.f32(this.optState!, n).slice() : new Float32Array(0);
-    return { spec: { ...this.optimizer.spec } as Required<OptimizerSpec>, step: this.optStep, values };
+    const c = this.copies, n = c.optimizerFloats;
+    const values = n > 0 ? this.backend.arena.f32(c.optimizerState!, n).slice() : new Float32Array(0);
+    return { spec: { ...c.optimizerInUse.spec } as Required<OptimizerSpec>, step: c.step, values };
   }
 
   /** Restores what {@link Net.optimizerState} returned (the same layout of parameters is required). */
   setOptimizerState(s: OptimizerState): void {
-    this.optimizer = makeOptimizer(s.spec, 'Net.setOptimizerState');
-    this.allocOptimizerState();
-    const n = this.optimizer.stateSlots * this.paramFloats;
+    const c = this.copies;
+    c.useOptimizer(makeOptimizer(s.spec, 'Net.setOptimizerState'));
+    const n = c.optimizerFloats;
     if (s.values.length !== n) {
       throw new Error(`Net.setOptimizerState: ${s.spec.kind} needs ${n} state values for this model, got ${s.values.length}`);
     }
     if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Net.setOptimizerState: step must be an integer >= 0, got ${s.step}`);
-    if (n > 0) this.backend.arena.f32(this.optState!, n).set(s.values);
-    this.optStep = s.step;
-    this.saveLastFinite();
+    if (n > 0) this.backend.arena.f32(c.optimizerState!, n).set(s.values);
+    c.step = s.step;
+    c.save();
   }
 
   /** A workspace for up to `rows` examples, owned by this Net until {@link Net.freeWorkspace} or dispose. */
@@ -254,29 +242,7 @@ export class Net {
    * the last finite forward pass left, as the rollback's state was saved right after it.
    */
   update(loss: number, lr: number): number {
-    if (!Number.isFinite(loss)) {
-      this.restoreLastFinite();
-      return loss;
-    }
-    const k = this.backend.raw;
-    const from = this.side, to = 1 - from;
-    const src = this.sides[from], dst = this.sides[to];
-    const p = this.paramFloats;
-    // the buffers are not the optimizer's: the new copy takes them as this step's forward pass left them
-    if (this.stateFloats > p) k.copy(dst + p * 4, src + p * 4, this.stateFloats - p);
-    const opt = this.optSides;
-    const finite = this.optimizer.step
-      ? this.optimizer.step(k, dst, src, this.grads, opt ? opt[to] : this.grads, opt ? opt[from] : this.grads, p, lr, this.optStep + 1)
-      : this.copyThenUpdate(k, lr);
-    if (!finite) {
-      this.saveLastFinite(); // the other copy holds a half-written update: make it the current state again
-      return Number.NaN;
-    }
-    this.lastFiniteStep = this.optStep;
-    this.optStep++;
-    this.use(to);
-    this.updateKept = true;
-    return loss;
+    return this.copies.update(loss, this.grads, lr) === 'refused' ? Number.NaN : loss;
   }
 
   /**
@@ -290,8 +256,9 @@ export class Net {
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
     const scratch = this.scratchFor(bins);
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
-    const update = this.updateKept ? { before: this.sides[1 - this.side] - this.state, scratch: scratch.update } : null;
-    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
+    const copies = this.copies;
+    const update = copies.updateKept ? { before: copies.other - copies.current, scratch: scratch.update } : null;
+    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, copies.step);
   }
 
   /** The tensor called `name`; errors list the names there are. */
@@ -312,7 +279,7 @@ export class Net {
       if (!Number.isFinite(values[i]!)) throw new Error(`${who}: '${name}'[${i}] is ${values[i]}; tensors must hold finite numbers`);
     }
     this.backend.arena.f32(t.ptr, n).set(values);
-    this.backend.arena.f32(this.sides[1 - this.side] + (t.ptr - this.state), n).set(values);
+    this.backend.arena.f32(this.copies.other + (t.ptr - this.state), n).set(values);
   }
 
   /** Returns every byte this Net allocated to the arena; the Net cannot be used afterwards. */
@@ -330,51 +297,6 @@ export class Net {
       const p = this.tensors[i]!.ptr >>> 2;
       for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
     });
-  }
-
-  /** The optimizer state in use, or null when the optimizer keeps none. */
-  private get optState(): Ptr | null {
-    return this.optSides ? this.optSides[this.side] : null;
-  }
-
-  private allocOptimizerState(): void {
-    if (this.optSides !== null) for (const q of this.optSides) this.release(q);
-    const n = this.optimizer.stateSlots * this.paramFloats;
-    this.optSides = n > 0 ? [this.alloc('f32', n, 'optimizer'), this.alloc('f32', n, 'optimizer.other')] : null;
-  }
-
-  /** Makes copy `side` the one in use: the tensors point into it. */
-  private use(side: number): void {
-    this.side = side;
-    const base = this.sides[side];
-    for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
-  }
-
-  /** The rollback target becomes the current state: the copy in use is copied to the other (rare: set-up, errors). */
-  private saveLastFinite(): void {
-    // inside linear memory: one memory.copy each, no JS view needed
-    const k = this.backend.raw, other = 1 - this.side;
-    k.copy(this.sides[other], this.sides[this.side], this.stateFloats);
-    if (this.optSides) k.copy(this.optSides[other], this.optSides[this.side], this.optimizer.stateSlots * this.paramFloats);
-    this.lastFiniteStep = this.optStep;
-    this.updateKept = false;
-  }
-
-  /** Back to the state before the last update (a swap), which also stays the rollback target. */
-  private restoreLastFinite(): void {
-    this.use(1 - this.side);
-    this.optStep = this.lastFiniteStep;
-    this.saveLastFinite(); // the copy left behind may hold a diverged forward's statistics: overwrite it
-  }
-
-  /** An optimizer without an out-of-place step: the old way, a copy of the state and then the update in place. */
-  private copyThenUpdate(k: Kernels, lr: number): boolean {
-    const from = this.side, to = 1 - from;
-    k.copy(this.sides[to], this.sides[from], this.paramFloats);
-    const opt = this.optSides;
-    if (opt) k.copy(opt[to], opt[from], this.optimizer.stateSlots * this.paramFloats);
-    this.optimizer.update(k, this.sides[to], this.grads, opt ? opt[to] : this.grads, this.paramFloats, lr, this.optStep + 1);
-    return true; // a non-finite value shows as the next loss, which rolls back to the copy left behind
   }
 
   private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
