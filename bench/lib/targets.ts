@@ -24,8 +24,8 @@ function speedup(results: readonly Result[], pick: (r: Result) => boolean, other
 
 /**
  * The issues' targets: MLP step at the part-3 configuration ≥ 20× TF.js wasm and ≥ 20× our JS backend (≥ 30× since
- * issue 16; the same for
- * the part-5 WaveNet step, when it was run); matmul at 512³ ≥ 1.25× TF.js wasm; matmul at the makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
+ * issue 16; ≥ 20× for the part-5 WaveNet step, when it was run); matmul at 512³ ≥ 1.25× TF.js wasm; matmul at the
+ * makemore shapes ≥ 1.5× TF.js wasm (each shape; the slowest is reported).
  */
 export function checkTargets(results: readonly Result[], part3Label: string): TargetCheck[] {
   const out: TargetCheck[] = [];
