@@ -1,4 +1,4 @@
-// Elementwise kernels: bias, tanh, SGD, zeroing and the L2 reduction. Each walks its buffer four lanes at a
+// Elementwise kernels: bias, tanh, zeroing and the L2 reduction. Each walks its buffer four lanes at a
 // time and finishes the last 1-3 elements with partial loads/stores (simd.ts), never touching memory past the end.
 import { loadPartial, storePartial } from './simd';
 import { tanhV } from './vmath';
@@ -39,7 +39,18 @@ export function tanhForward(y: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  for (; j < body; j += 16) v128.store(y + j, tanhV(v128.load(x + j)));
+  // two vectors per iteration: two independent Horner chains in flight (both loaded before either is stored, so
+  // y may still alias x)
+  for (; j + 16 < body; j += 32) {
+    const a = tanhV(v128.load(x + j));
+    const b = tanhV(v128.load(x + j + 16));
+    v128.store(y + j, a);
+    v128.store(y + j + 16, b);
+  }
+  if (j < body) {
+    v128.store(y + j, tanhV(v128.load(x + j)));
+    j += 16;
+  }
   if (tail) storePartial(y + j, tanhV(loadPartial(x + j, tail)), tail);
 }
 
@@ -72,23 +83,6 @@ export function tanhBackward(dx: usize, dy: usize, y: usize, n: i32, accumulate:
       const yv = loadPartial(y + j, tail);
       storePartial(dx + j, f32x4.mul(loadPartial(dy + j, tail), f32x4.mul(f32x4.sub(one, yv), f32x4.add(one, yv))), tail);
     }
-  }
-}
-
-/** p −= lr · (g + weightDecay · p) over n elements. */
-export function sgdUpdate(param: usize, grad: usize, n: i32, lr: f32, weightDecay: f32): void {
-  const tail = n & 3;
-  const body = <usize>(n - tail) << 2;
-  const lrv = f32x4.splat(lr);
-  const wd = f32x4.splat(weightDecay);
-  let j: usize = 0;
-  for (; j < body; j += 16) {
-    const p = v128.load(param + j);
-    v128.store(param + j, f32x4.sub(p, f32x4.mul(lrv, f32x4.add(v128.load(grad + j), f32x4.mul(wd, p)))));
-  }
-  if (tail) {
-    const p = loadPartial(param + j, tail);
-    storePartial(param + j, f32x4.sub(p, f32x4.mul(lrv, f32x4.add(loadPartial(grad + j, tail), f32x4.mul(wd, p)))), tail);
   }
 }
 

@@ -1,10 +1,11 @@
 // The wasm side of the kernel contract (src/backend/kernels.ts): every kernel exported under its contract name.
 // Pointers are byte offsets into this module's memory, booleans arrive as i32, losses and sums return f64.
-export { matmul, matmulTN, matmulNT } from './matmul';
+export { matmul, matmulTN } from './matmul';
+export { matmulNT } from './matmul-nt';
 export {
-  addBias, biasBackward, tanhForward, tanhBackward, sgdUpdate, zero, sumSquares, addInto, copy,
+  addBias, biasBackward, tanhForward, tanhBackward, zero, sumSquares, addInto, copy,
 } from './elementwise';
-export { sgdMomentumUpdate, adamwUpdate } from './optim';
+export { sgdUpdate, sgdMomentumUpdate, adamwUpdate, sgdStep, sgdMomentumStep, adamwStep } from './optim';
 export { softmax, logSoftmax, crossEntropyLoss, softmaxCrossEntropy } from './softmax';
 export { batchNormTrain, batchNormEval, batchNormBackward } from './batchnorm';
 export { embeddingGather, embeddingScatterAdd } from './embedding';

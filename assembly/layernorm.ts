@@ -2,7 +2,7 @@
 // is one example's channels (64 floats by default): each row is reduced in registers four lanes at a time, with
 // partial loads for a ragged end, so no scratch memory is needed.
 import { hsum, laneMask, loadPartial, storePartial } from './simd';
-import { tanhV } from './vmath';
+import { expV } from './vmath';
 
 /** Σ of n floats at p (vector lanes first, then one horizontal sum: a fixed order, so deterministic). */
 @inline
@@ -91,33 +91,40 @@ export function layerNormBackward(
 const GELU_K: f32 = 0.7978845608028654; // √(2/π)
 const GELU_C: f32 = 0.044715;
 
-/** tanh(√(2/π)(x + 0.044715x³)) per lane. */
+/**
+ * e^(−2u) per lane for u = √(2/π)(x + 0.044715x³). GELU's ½(1 + tanh u) is σ(2u) = 1/(1 + e^(−2u)) and
+ * 1 − tanh u = 2e^(−2u)/(1 + e^(−2u)): formed from the exponential, both keep their relative accuracy in the tails,
+ * where 1 ± tanh u computed from a tanh with ~5e-7 absolute error would cancel (GELU′ at x = −4 is about −3e-4).
+ */
 @inline
-function geluTanh(x: v128): v128 {
+function geluExp(x: v128): v128 {
   const x3 = f32x4.mul(f32x4.mul(x, x), x);
-  return tanhV(f32x4.mul(f32x4.splat(GELU_K), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_C), x3))));
+  return expV(f32x4.mul(f32x4.splat(-2 * GELU_K), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_C), x3))));
 }
 
 /** y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) over n elements (y may alias x). */
 export function geluForward(y: usize, x: usize, n: i32): void {
-  const half = f32x4.splat(0.5), one = f32x4.splat(1);
+  const one = f32x4.splat(1);
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2, r = min(n - j, 4);
     const v = loadPartial(x + o, r);
-    storePartial(y + o, f32x4.mul(f32x4.mul(half, v), f32x4.add(one, geluTanh(v))), r);
+    // ½x(1 + tanh u) = x / (1 + e^(−2u)); expV saturates at e^88, so a very negative x gives a tiny −y, not NaN
+    storePartial(y + o, f32x4.div(v, f32x4.add(one, geluExp(v))), r);
   }
 }
 
-/** dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)), t the forward's tanh (dx may alias dy). */
+/** dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)), t the forward's tanh (dx may alias dy); see geluExp. */
 export function geluBackward(dx: usize, dy: usize, x: usize, n: i32): void {
-  const half = f32x4.splat(0.5), one = f32x4.splat(1);
+  const one = f32x4.splat(1);
   for (let j = 0; j < n; j += 4) {
     const o = <usize>j << 2, r = min(n - j, 4);
     const v = loadPartial(x + o, r);
-    const t = geluTanh(v);
+    const e = geluExp(v);
+    const s = f32x4.div(one, f32x4.add(one, e)); // ½(1 + t) = σ(2u)
     const du = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_C), f32x4.mul(v, v))));
-    const sech2 = f32x4.mul(f32x4.sub(one, t), f32x4.add(one, t));
-    const g = f32x4.add(f32x4.mul(half, f32x4.add(one, t)), f32x4.mul(f32x4.mul(f32x4.mul(half, v), sech2), du));
+    // ½(1 − t²) = 2·σ(2u)·σ(−2u) = 2·s·(e·s) (e ≤ e^88 is finite, so e·s is too)
+    const sech2half = f32x4.mul(f32x4.add(s, s), f32x4.mul(e, s));
+    const g = f32x4.add(s, f32x4.mul(f32x4.mul(v, sech2half), du));
     storePartial(dx + o, f32x4.mul(loadPartial(dy + o, r), g), r);
   }
 }

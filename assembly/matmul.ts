@@ -1,257 +1,183 @@
 // Matrix multiply in the three forms backprop needs, on f32x4 register tiles.
 //
-// NN and TN share one kernel: C gets rank-1 updates, one per k: a tile of 4 rows × 8 columns of C lives in eight
-// v128 registers, each step loads 8 floats of row k of B and broadcasts 4 elements of column k of A. Only A's
-// strides differ (A[i,k] at i·K + k for NN, at k·M + i for TN), so both read B and C along contiguous rows.
-// NT (C = A·Bᵀ) instead takes dot products along K, where both A's and B's rows are contiguous: a tile of
-// 2 rows × 4 columns keeps eight v128 partial sums, folded by one transpose-add at the end.
-// Ragged edges (N = 27, M = 30, K = 30, ...) reuse the same tiles with fewer rows or with partial lanes, never
-// reading or writing past the matrices. No wasm SIMD FMA exists without relaxed SIMD, so mul + add it is.
-import { hsum4, loadPartial, storePartial } from './simd';
+// NN and TN share one kernel (this file): C gets rank-1 updates, one per k: a tile of up to 4 rows × 8 columns of C
+// lives in eight v128 registers, each step loads 8 floats of row k of B and broadcasts 4 elements of column k of A.
+// Only A's strides differ (A[i,k] at i·K + k for NN, at k·M + i for TN), so both read B and C along contiguous rows.
+// Every C element is summed in k order from zero, then C's old value added when accumulating: the result does not
+// depend on the tiling. NT (matmul-nt.ts) packs B transposed and reuses the same tile.
+// Ragged edges (N = 27, M = 30, ...) use the same tile with fewer rows, or with a partial last vector, never reading
+// or writing past the matrices. (Code size counts: the kernels ship inlined in the browser bundle.) No wasm SIMD FMA exists without relaxed SIMD, so mul + add it is.
+import { loadPartial, storePartial } from './simd';
 
-// ---- NN / TN: rank-1 updates -------------------------------------------------------------------------------
-
-/** C[rows×8] (+)= A·B for one tile; `rows` (1..4) is a compile-time constant after inlining. */
+/** c + x·y lane-wise: two roundings (SIMD128 has no FMA). */
 @inline
-function tile8(c: usize, a: usize, b: usize, K: i32, sAi: usize, sAk: usize, sB: usize, sC: usize, rows: i32, accumulate: i32): void {
+function mad(c: v128, x: v128, y: v128): v128 {
+  return f32x4.add(c, f32x4.mul(x, y));
+}
+
+/** First vector of a B row segment: full when the tile is two vectors wide, else w lanes. */
+@inline
+function loadB0(p: usize, vecs: i32, w: i32): v128 {
+  return vecs > 1 ? v128.load(p) : loadPartial(p, w);
+}
+
+/** Second vector (w lanes) of a two-vector tile. */
+@inline
+function loadB1(p: usize, w: i32): v128 {
+  return w >= 4 ? v128.load(p, 16) : loadPartial(p + 16, w);
+}
+
+/**
+ * C[rows × (4·vecs − 4 + w)] (+)= A·B for one tile. rows (1..4), vecs (1..2), w (1..4: lanes of C's last vector),
+ * wB (lanes read of B's last vector: w, or 4 from a zero-padded packed panel) and tn are constants after inlining.
+ * A[i,k] at a + i·sAi + k·sAk, B's rows sB bytes apart, C's sC. One k per iteration: the 8 accumulators, 2 rows of
+ * B and 4 broadcasts fill V8's 15 usable xmm registers; unrolling k made it spill.
+ */
+@inline
+export function tile(
+  c: usize, a: usize, b: usize, K: i32, sAi: usize, sAk: usize, sB: usize, sC: usize,
+  rows: i32, vecs: i32, w: i32, wB: i32, tn: bool, accumulate: i32,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a0 = a, a1 = a + sAi, a2 = a + 2 * sAi, a3 = a + 3 * sAi;
+  // NN walks one pointer per row of A along k; TN's tile rows sit side by side, so one pointer and offsets do.
+  let p0 = a, p1 = a + sAi, p2 = a + 2 * sAi, p3 = a + 3 * sAi;
   let bp = b;
-  for (let k = 0; k < K; k++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let x = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
-    if (rows > 1) {
-      x = v128.load32_splat(a1);
-      c10 = f32x4.add(c10, f32x4.mul(x, b0));
-      c11 = f32x4.add(c11, f32x4.mul(x, b1));
-    }
-    if (rows > 2) {
-      x = v128.load32_splat(a2);
-      c20 = f32x4.add(c20, f32x4.mul(x, b0));
-      c21 = f32x4.add(c21, f32x4.mul(x, b1));
-    }
-    if (rows > 3) {
-      x = v128.load32_splat(a3);
-      c30 = f32x4.add(c30, f32x4.mul(x, b0));
-      c31 = f32x4.add(c31, f32x4.mul(x, b1));
-    }
-    a0 += sAk; a1 += sAk; a2 += sAk; a3 += sAk;
+  const bEnd = b + <usize>K * sB;
+  let x: v128, y0: v128, y1 = f32x4.splat(0);
+  while (bp < bEnd) {
+    y0 = loadB0(bp, vecs, wB); if (vecs > 1) y1 = loadB1(bp, wB);
+    x = v128.load32_splat(p0); c00 = mad(c00, x, y0); if (vecs > 1) c01 = mad(c01, x, y1);
+    if (rows > 1) { x = tn ? v128.load32_splat(p0, 4) : v128.load32_splat(p1); c10 = mad(c10, x, y0); if (vecs > 1) c11 = mad(c11, x, y1); }
+    if (rows > 2) { x = tn ? v128.load32_splat(p0, 8) : v128.load32_splat(p2); c20 = mad(c20, x, y0); if (vecs > 1) c21 = mad(c21, x, y1); }
+    if (rows > 3) { x = tn ? v128.load32_splat(p0, 12) : v128.load32_splat(p3); c30 = mad(c30, x, y0); if (vecs > 1) c31 = mad(c31, x, y1); }
+    p0 += sAk;
+    if (!tn) { p1 += sAk; p2 += sAk; p3 += sAk; }
     bp += sB;
   }
-  if (accumulate) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
-    if (rows > 1) { c10 = f32x4.add(c10, v128.load(c + sC)); c11 = f32x4.add(c11, v128.load(c + sC, 16)); }
-    if (rows > 2) { c20 = f32x4.add(c20, v128.load(c + 2 * sC)); c21 = f32x4.add(c21, v128.load(c + 2 * sC, 16)); }
-    if (rows > 3) { c30 = f32x4.add(c30, v128.load(c + 3 * sC)); c31 = f32x4.add(c31, v128.load(c + 3 * sC, 16)); }
-  }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  if (rows > 1) { v128.store(c + sC, c10); v128.store(c + sC, c11, 16); }
-  if (rows > 2) { v128.store(c + 2 * sC, c20); v128.store(c + 2 * sC, c21, 16); }
-  if (rows > 3) { v128.store(c + 3 * sC, c30); v128.store(c + 3 * sC, c31, 16); }
+  storeRow(c, c00, c01, vecs, w, accumulate);
+  if (rows > 1) storeRow(c + sC, c10, c11, vecs, w, accumulate);
+  if (rows > 2) storeRow(c + 2 * sC, c20, c21, vecs, w, accumulate);
+  if (rows > 3) storeRow(c + 3 * sC, c30, c31, vecs, w, accumulate);
 }
 
-/** C[rows×w] (+)= A·B for a tile one vector wide; w in 1..4 columns (partial loads/stores below 4). */
+/** One row of a tile to C (v0 full and v1 w lanes wide, or v0 alone w lanes), adding C's old values first if asked. */
 @inline
-function tile4(c: usize, a: usize, b: usize, K: i32, sAi: usize, sAk: usize, sB: usize, sC: usize, rows: i32, w: i32, accumulate: i32): void {
-  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-  let a0 = a, a1 = a + sAi, a2 = a + 2 * sAi, a3 = a + 3 * sAi;
-  let bp = b;
-  for (let k = 0; k < K; k++) {
-    const b0 = loadPartial(bp, w);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0), b0));
-    if (rows > 1) c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1), b0));
-    if (rows > 2) c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2), b0));
-    if (rows > 3) c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3), b0));
-    a0 += sAk; a1 += sAk; a2 += sAk; a3 += sAk;
-    bp += sB;
+function storeRow(c: usize, v0: v128, v1: v128, vecs: i32, w: i32, accumulate: i32): void {
+  if (vecs > 1) {
+    if (accumulate) { v0 = f32x4.add(v0, v128.load(c)); v1 = f32x4.add(v1, loadPartial(c + 16, w)); }
+    v128.store(c, v0);
+    storePartial(c + 16, v1, w);
+  } else {
+    if (accumulate) v0 = f32x4.add(v0, loadPartial(c, w));
+    storePartial(c, v0, w);
   }
-  if (accumulate) {
-    c0 = f32x4.add(c0, loadPartial(c, w));
-    if (rows > 1) c1 = f32x4.add(c1, loadPartial(c + sC, w));
-    if (rows > 2) c2 = f32x4.add(c2, loadPartial(c + 2 * sC, w));
-    if (rows > 3) c3 = f32x4.add(c3, loadPartial(c + 3 * sC, w));
-  }
-  storePartial(c, c0, w);
-  if (rows > 1) storePartial(c + sC, c1, w);
-  if (rows > 2) storePartial(c + 2 * sC, c2, w);
-  if (rows > 3) storePartial(c + 3 * sC, c3, w);
 }
 
-/** One band of `rows` rows of C: 8-wide tiles across, then one 4-wide tile, then the last 1-3 columns. */
+/** One band of `rows` rows of C: 8-wide tiles across, then a 4-wide one, then the last 1-3 columns. */
 @inline
-function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, rows: i32, accumulate: i32): void {
+function band(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, rows: i32, tn: bool, accumulate: i32): void {
   const sB = <usize>N << 2;
   let j = 0;
   for (; j + 8 <= N; j += 8) {
     const o = <usize>j << 2;
-    tile8(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, accumulate);
+    tile(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 2, 4, 4, tn, accumulate);
   }
-  if (j + 4 <= N) {
-    const o = <usize>j << 2;
-    tile4(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 4, accumulate);
-    j += 4;
+  let r = N - j;
+  c += <usize>j << 2; b += <usize>j << 2;
+  if (r >= 4) {
+    tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 4, 4, tn, accumulate);
+    c += 16; b += 16; r -= 4;
   }
-  const w = N - j;
-  if (w) {
-    const o = <usize>j << 2;
-    if (w == 1) tile4(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 1, accumulate);
-    else if (w == 2) tile4(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 2, accumulate);
-    else tile4(c + o, a, b + o, K, sAi, sAk, sB, sB, rows, 3, accumulate);
-  }
-}
-
-/** C[M×N] (+)= A·B where A[i,k] sits at a + i·sAi + k·sAk (bytes), over all of K at once. */
-function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: usize, sAk: usize, accumulate: i32): void {
-  const sC4 = <usize>N << 4; // four rows of C
-  const sA4 = sAi << 2;
-  let i = 0;
-  for (; i + 4 <= M; i += 4) {
-    band(c, a, b, K, N, sAi, sAk, 4, accumulate);
-    c += sC4;
-    a += sA4;
-  }
-  const r = M - i;
-  if (r == 3) band(c, a, b, K, N, sAi, sAk, 3, accumulate);
-  else if (r == 2) band(c, a, b, K, N, sAi, sAk, 2, accumulate);
-  else if (r == 1) band(c, a, b, K, N, sAi, sAk, 1, accumulate);
+  // the last 1-3 columns: partial loads of B need their width at compile time to stay branch-free
+  if (r == 1) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 1, 1, tn, accumulate);
+  else if (r == 2) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 2, 2, tn, accumulate);
+  else if (r == 3) tile(c, a, b, K, sAi, sAk, sB, sB, rows, 1, 3, 3, tn, accumulate);
 }
 
 // Large K is cut into blocks of KC rows of B, each swept over all of C before the next: the block of B
 // (KC×N floats) then stays in L2 across the row bands instead of the whole of B being streamed again per band.
-const KC = 128;
+export const KC = 128;
 
-/** C[M×N] (+)= A·B with A[i,k] at a + i·sAi + k·sAk (bytes), K blocked for cache. */
-function rank1Gemm(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, sAi: usize, sAk: usize, accumulate: i32): void {
-  if (K <= 2 * KC) {
-    rank1Panel(c, a, b, M, K, N, sAi, sAk, accumulate);
-    return;
+// One function per band height (3 rows = 2 + 1): inlining every band into one panel function makes a body too
+// large for the optimiser. 4-row bands, nearly all the work, get one function per form (TN's rows sit side by side:
+// one pointer serves them); the 1- and 2-row edges share NN's pointer-per-row code with run-time strides.
+function bandNN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, acc: i32): void { band(c, a, b, K, N, sAi, 4, 4, false, acc); }
+function bandTN4(c: usize, a: usize, b: usize, K: i32, N: i32, sAk: usize, acc: i32): void { band(c, a, b, K, N, 4, sAk, 4, true, acc); }
+function band2(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, acc: i32): void { band(c, a, b, K, N, sAi, sAk, 2, false, acc); }
+function band1(c: usize, a: usize, b: usize, K: i32, N: i32, sAi: usize, sAk: usize, acc: i32): void { band(c, a, b, K, N, sAi, sAk, 1, false, acc); }
+
+/**
+ * dst[k][r] = src[r·sRow + 4k] (bytes) for k < kc and r < rows, 0 for rows ≤ r < lanes: `rows` rows of a matrix
+ * that run along k, packed transposed with `lanes` (4 or 8) floats per k. Four k at a time, by 4×4 transposes of
+ * shuffles (moves only: the packed values are bit-exact copies).
+ */
+export function packT(dst: usize, src: usize, sRow: usize, kc: i32, rows: i32, lanes: i32): void {
+  const zero = f32x4.splat(0);
+  const sD = <usize>lanes << 2;
+  let p = dst;
+  let o: usize = 0;
+  const body = <usize>(kc & ~3) << 2;
+  for (; o < body; o += 16) {
+    for (let h = 0; h < lanes; h += 4) {
+      const r = src + <usize>h * sRow + o;
+      const r0 = h < rows ? v128.load(r) : zero;
+      const r1 = h + 1 < rows ? v128.load(r + sRow) : zero;
+      const r2 = h + 2 < rows ? v128.load(r + 2 * sRow) : zero;
+      const r3 = h + 3 < rows ? v128.load(r + 3 * sRow) : zero;
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const q = p + (<usize>h << 2);
+      v128.store(q, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(q + sD, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(q + 2 * sD, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(q + 3 * sD, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    p += sD << 2;
   }
+  for (; o < <usize>kc << 2; o += 4) {
+    for (let r = 0; r < lanes; r++) store<f32>(p + (<usize>r << 2), r < rows ? load<f32>(src + <usize>r * sRow + o) : 0);
+    p += sD;
+  }
+}
+
+/** C[M×N] (+)= A·B over one block of K: NN with A's rows s bytes apart, or TN with its k-rows s bytes apart. */
+function rank1Panel(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, s: usize, tn: bool, accumulate: i32): void {
+  const sC4 = <usize>N << 4; // four rows of C
+  const sA4: usize = tn ? 16 : s << 2;
+  let i = 0;
+  for (; i + 4 <= M; i += 4) {
+    if (tn) bandTN4(c, a, b, K, N, s, accumulate);
+    else bandNN4(c, a, b, K, N, s, accumulate);
+    c += sC4;
+    a += sA4;
+  }
+  const r = M - i;
+  const sAi: usize = tn ? 4 : s, sAk: usize = tn ? s : 4;
+  if (r & 2) band2(c, a, b, K, N, sAi, sAk, accumulate);
+  if (r & 1) band1(c + (r & 2 ? <usize>N << 3 : 0), a + (r & 2 ? sAi << 1 : 0), b, K, N, sAi, sAk, accumulate);
+}
+
+/** C[M×N] (+)= A·B with A NN or TN, K blocked for cache. */
+@inline
+function rank1Gemm(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, tn: bool, accumulate: i32): void {
+  const sAi: usize = tn ? 4 : <usize>K << 2;
+  const sAk: usize = tn ? <usize>M << 2 : 4;
   const sBk = <usize>N << 2;
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = min(KC, K - k0);
-    rank1Panel(c, a + <usize>k0 * sAk, b + <usize>k0 * sBk, M, kc, N, sAi, sAk, k0 > 0 ? 1 : accumulate);
+  const kc0 = K <= 2 * KC ? K : KC;
+  for (let k0 = 0; k0 < K; k0 += kc0) {
+    const kc = min(kc0, K - k0);
+    const acc = k0 > 0 ? 1 : accumulate;
+    rank1Panel(c, a + <usize>k0 * sAk, b + <usize>k0 * sBk, M, kc, N, tn ? sAk : sAi, tn, acc);
   }
 }
 
 /** C[M×N] (+)= A[M×K] · B[K×N]. */
 export function matmul(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  rank1Gemm(c, a, b, M, K, N, <usize>K << 2, 4, accumulate);
+  rank1Gemm(c, a, b, M, K, N, false, accumulate);
 }
 
 /** C[M×N] (+)= Aᵀ · B with A stored [K×M] and B [K×N] (dW = Xᵀ·dY). */
 export function matmulTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  rank1Gemm(c, a, b, M, K, N, 4, <usize>M << 2, accumulate);
-}
-
-// ---- NT: dot products along K ------------------------------------------------------------------------------
-
-/**
- * C[rows×cols] (+)= A·Bᵀ for one tile: rows in 1..2 and cols in 1..4 are constants after inlining. Lanes of each
- * accumulator hold partial sums over k ≡ lane (mod 4); the last 1-3 values of K load zero-filled on both sides.
- */
-@inline
-function tileNT(c: usize, a: usize, b: usize, K: i32, sC: usize, rows: i32, cols: i32, tail: i32, accumulate: i32): void {
-  const sK = <usize>K << 2;
-  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
-  let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
-  const a1 = a + sK;
-  const b1 = b + sK, b2 = b + 2 * sK, b3 = b + 3 * sK;
-  const body = <usize>(K - tail) << 2;
-  let o: usize = 0;
-  for (; o < body; o += 16) {
-    const x0 = v128.load(a + o);
-    const x1 = rows > 1 ? v128.load(a1 + o) : x0;
-    let y = v128.load(b + o);
-    s00 = f32x4.add(s00, f32x4.mul(x0, y));
-    if (rows > 1) s10 = f32x4.add(s10, f32x4.mul(x1, y));
-    if (cols > 1) {
-      y = v128.load(b1 + o);
-      s01 = f32x4.add(s01, f32x4.mul(x0, y));
-      if (rows > 1) s11 = f32x4.add(s11, f32x4.mul(x1, y));
-    }
-    if (cols > 2) {
-      y = v128.load(b2 + o);
-      s02 = f32x4.add(s02, f32x4.mul(x0, y));
-      if (rows > 1) s12 = f32x4.add(s12, f32x4.mul(x1, y));
-    }
-    if (cols > 3) {
-      y = v128.load(b3 + o);
-      s03 = f32x4.add(s03, f32x4.mul(x0, y));
-      if (rows > 1) s13 = f32x4.add(s13, f32x4.mul(x1, y));
-    }
-  }
-  if (tail) {
-    const x0 = loadPartial(a + o, tail);
-    const x1 = rows > 1 ? loadPartial(a1 + o, tail) : x0;
-    let y = loadPartial(b + o, tail);
-    s00 = f32x4.add(s00, f32x4.mul(x0, y));
-    if (rows > 1) s10 = f32x4.add(s10, f32x4.mul(x1, y));
-    if (cols > 1) {
-      y = loadPartial(b1 + o, tail);
-      s01 = f32x4.add(s01, f32x4.mul(x0, y));
-      if (rows > 1) s11 = f32x4.add(s11, f32x4.mul(x1, y));
-    }
-    if (cols > 2) {
-      y = loadPartial(b2 + o, tail);
-      s02 = f32x4.add(s02, f32x4.mul(x0, y));
-      if (rows > 1) s12 = f32x4.add(s12, f32x4.mul(x1, y));
-    }
-    if (cols > 3) {
-      y = loadPartial(b3 + o, tail);
-      s03 = f32x4.add(s03, f32x4.mul(x0, y));
-      if (rows > 1) s13 = f32x4.add(s13, f32x4.mul(x1, y));
-    }
-  }
-  let r0 = hsum4(s00, s01, s02, s03);
-  if (accumulate) r0 = f32x4.add(r0, loadPartial(c, cols));
-  storePartial(c, r0, cols);
-  if (rows > 1) {
-    let r1 = hsum4(s10, s11, s12, s13);
-    if (accumulate) r1 = f32x4.add(r1, loadPartial(c + sC, cols));
-    storePartial(c + sC, r1, cols);
-  }
-}
-
-/** One band of `rows` rows of C for NT: 4-column tiles across, then the last 1-3 columns. */
-@inline
-function bandNT(c: usize, a: usize, b: usize, K: i32, N: i32, rows: i32, tail: i32, accumulate: i32): void {
-  const sC = <usize>N << 2;
-  const sB4 = <usize>K << 4; // four rows of B
-  let j = 0;
-  for (; j + 4 <= N; j += 4) {
-    tileNT(c, a, b, K, sC, rows, 4, tail, accumulate);
-    c += 16;
-    b += sB4;
-  }
-  const w = N - j;
-  if (w == 3) tileNT(c, a, b, K, sC, rows, 3, tail, accumulate);
-  else if (w == 2) tileNT(c, a, b, K, sC, rows, 2, tail, accumulate);
-  else if (w == 1) tileNT(c, a, b, K, sC, rows, 1, tail, accumulate);
-}
-
-/** matmulNT for one value of K mod 4, a constant after inlining: the K tail's partial loads compile branch-free. */
-@inline
-function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, tail: i32, accumulate: i32): void {
-  const sC2 = <usize>N << 3; // two rows of C
-  const sA2 = <usize>K << 3;
-  let i = 0;
-  for (; i + 2 <= M; i += 2) {
-    bandNT(c, a, b, K, N, 2, tail, accumulate);
-    c += sC2;
-    a += sA2;
-  }
-  if (i < M) bandNT(c, a, b, K, N, 1, tail, accumulate);
-}
-
-/** C[M×N] (+)= A · Bᵀ with A stored [M×K] and B [N×K] (dX = dY·Wᵀ). */
-export function matmulNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, accumulate: i32): void {
-  const tail = K & 3;
-  if (tail == 0) gemmNT(c, a, b, M, K, N, 0, accumulate);
-  else if (tail == 1) gemmNT(c, a, b, M, K, N, 1, accumulate);
-  else if (tail == 2) gemmNT(c, a, b, M, K, N, 2, accumulate);
-  else gemmNT(c, a, b, M, K, N, 3, accumulate);
+  rank1Gemm(c, a, b, M, K, N, true, accumulate);
 }

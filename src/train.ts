@@ -121,7 +121,9 @@ export interface TrainResult {
 
 /**
  * Training stopped because a loss was NaN or ±Infinity. The model keeps its last finite parameters (those before the
- * update that produced the bad loss). `result` holds the history up to the failure.
+ * update that produced the bad loss). A step whose loss was finite but whose update would have made a parameter or an
+ * optimizer value non-finite (a NaN or infinite gradient) counts as a NaN loss: its update is refused, so the model
+ * keeps the parameters it started that step with. `result` holds the history up to the failure.
  */
 export class TrainingDivergedError extends Error {
   /** The 1-based step whose loss was not finite. */

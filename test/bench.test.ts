@@ -233,6 +233,10 @@ describe('npm run bench:kernels -- --quick', () => {
         expect(find(form, shape, 'wasm'), `${form} ${shape}`).toBeDefined();
       }
     }
+    // and each form at the part-3 MLP's own calls (bench/lib/matmul-shapes.ts)
+    for (const [form, shape] of [['matmulTN', '30x32x200'], ['matmulNT', '32x27x200'], ['matmulNT', '32x200x30']]) {
+      expect(find(form!, shape!, 'wasm'), `${form} ${shape}`).toBeDefined();
+    }
     for (const [bench, shape] of [['softmaxCrossEntropy', '32x200'], ['batchNormTrain', '32x200'], ['batchNormBackward', '32x200'], ['tanhForward', '32x200']]) {
       expect(find(bench!, shape!, 'wasm'), `${bench} ${shape}`).toBeDefined();
     }

@@ -129,8 +129,11 @@ describe('NeuralBigram', () => {
     expect(starts.length).toBeGreaterThan(1);
     const w = model.weights();
     expect(w.every(Number.isFinite)).toBe(true);
-    // back to the weights of the last step whose loss was finite: before the update that broke them
-    expect(w).toEqual(starts[starts.length - 2]);
+    // Either the last step's loss was not finite: back to the weights before the update that broke them (those at the
+    // start of the step before); or its update would have overflowed float32 and was refused: the weights are still
+    // those at the start of the last step. Never anything else.
+    const last = starts[starts.length - 1]!, before = starts[starts.length - 2]!;
+    expect([last, before].some((s) => s.every((v, i) => Object.is(v, w[i]!)))).toBe(true);
     expect(() => model.trainFullBatch(words, { steps: 3, lr: 1e38 })).toThrow(/loss became .* at step \d+; try a lower learning rate/);
   });
 

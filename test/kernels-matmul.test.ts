@@ -13,7 +13,13 @@ const SHAPES: readonly [number, number, number][] = [
   [1, 1, 1], [1, 5, 1], [1, 1, 9], [9, 1, 1], [3, 5, 7], [7, 3, 5], [5, 7, 3], [4, 8, 4], [13, 11, 17],
   [32, 30, 200], [32, 200, 27], [200, 32, 27], [27, 27, 27], [30, 200, 30], [33, 65, 31],
   [6, 1031, 10], [5, 2048, 3], [1, 1500, 1], [3, 256, 5], [3, 257, 5], [2, 384, 9], // around a K-blocking edge
+  // wasm NT: the packed-panel form (K ragged or short, or many rows) and the dot-product form (M ≤ 64, K % 4 = 0,
+  // K ≥ 64) on both sides of each boundary, with K blocked (> 256) in both
+  [64, 64, 9], [65, 64, 9], [64, 63, 9], [64, 60, 9], [65, 520, 9], [64, 520, 9], [67, 259, 13], [130, 27, 200],
 ];
+
+/** The sizes the issue names for specialised small-shape code: every M, K, N from this list, both accumulate modes. */
+const SMALL = [1, 2, 3, 5, 27, 30];
 
 /**
  * Runs one matmul form on random data with C prefilled with random values, and checks every element against the
@@ -58,6 +64,17 @@ describe.each(BACKEND_NAMES)('%s backend: matmul', (name) => {
       }
     });
 
+    it('every M, K, N in {1, 2, 3, 5, 27, 30} (tile and panel edges), overwriting and accumulating', () => {
+      for (const M of SMALL) {
+        for (const K of SMALL) {
+          for (const N of SMALL) {
+            checkMatmul(be, form, M, K, N, false, M * 7919 + K * 131 + N);
+            checkMatmul(be, form, M, K, N, true, M * 7919 + K * 131 + N + 1);
+          }
+        }
+      }
+    });
+
     it('works on pointers that are 4-byte but not 16-byte aligned', () => {
       scoped(be, () => {
         const rng = new TestRng(99);
@@ -91,6 +108,29 @@ describe.each(BACKEND_NAMES)('%s backend: matmul', (name) => {
       const r1 = readOut(be, c1);
       expectElementwise(readOut(be, c2), r1, (i) => 2 * (K + 2) * U32 * mag[i]!, 'matmulTN vs matmul');
       expectElementwise(readOut(be, c3), r1, (i) => 2 * (K + 2) * U32 * mag[i]!, 'matmulNT vs matmul');
+    });
+  });
+
+  // The wasm kernels sum every C element in k order from zero (NN and TN always, NT in its packed form), so the three
+  // forms of one product agree bit for bit there: training steps do not depend on which form a layer uses.
+  it.runIf(name === 'wasm')('NN, TN and packed NT give identical bits for the same product', () => {
+    scoped(be, () => {
+      for (const [M, K, N] of [[32, 27, 200], [30, 5, 27], [130, 64, 30], [7, 301, 11]] as const) {
+        const rng = new TestRng(M + K + N);
+        const A = rng.floats(M * K), B = rng.floats(K * N), C0 = rng.floats(M * N);
+        const At = new Float32Array(K * M), Bt = new Float32Array(N * K);
+        for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) At[k * M + i] = A[i * K + k]!;
+        for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) Bt[j * K + k] = B[k * N + j]!;
+        for (const acc of [false, true]) {
+          const c1 = makeOut(be, M * N, C0), c2 = makeOut(be, M * N, C0), c3 = makeOut(be, M * N, C0);
+          be.matmul(c1.ptr, putF32(be, A), putF32(be, B), M, K, N, acc);
+          be.matmulTN(c2.ptr, putF32(be, At), putF32(be, B), M, K, N, acc);
+          be.matmulNT(c3.ptr, putF32(be, A), putF32(be, Bt), M, K, N, acc);
+          const r1 = readOut(be, c1);
+          expect(readOut(be, c2), `TN ${M}×${K}×${N} acc=${acc}`).toEqual(r1);
+          expect(readOut(be, c3), `NT ${M}×${K}×${N} acc=${acc}`).toEqual(r1);
+        }
+      }
     });
   });
 });

@@ -105,6 +105,67 @@ describe.each(BACKEND_NAMES)('%s backend: optimizer kernels', (name) => {
     });
   });
 
+  it.each(LENGTHS)('the …Step forms n=%i equal the in-place updates bit for bit, leave their inputs alone, return 1', (n) => {
+    scoped(be, () => {
+      const rng = new TestRng(n + 77);
+      const p0 = rng.normals(n), g = putF32(be, rng.normals(n)), s0 = rng.normals(n), s1 = rng.floats(n, 0, 0.5);
+      const put = (x: Float32Array) => putF32(be, x), zeros = () => putF32(be, new Float32Array(n));
+      const read = (q: number) => readF32(be, q, n);
+      // plain SGD
+      let [pin, out] = [put(p0), zeros()];
+      expect(be.sgdStep(out, pin, g, n, 0.1, 0.01)).toBe(1);
+      let ref = put(p0);
+      be.sgdUpdate(ref, g, n, 0.1, 0.01);
+      expectSame(read(out), read(ref), 'sgdStep');
+      expectSame(read(pin), p0, 'sgdStep input');
+      // momentum
+      [pin, out] = [put(p0), zeros()];
+      const [vin, vout] = [put(s0), zeros()];
+      expect(be.sgdMomentumStep(out, pin, g, vout, vin, n, 0.1, 0.9, 0.01)).toBe(1);
+      ref = put(p0);
+      const vref = put(s0);
+      be.sgdMomentumUpdate(ref, g, vref, n, 0.1, 0.9, 0.01);
+      expectSame(read(out), read(ref), 'sgdMomentumStep p');
+      expectSame(read(vout), read(vref), 'sgdMomentumStep v');
+      expectSame(read(pin), p0, 'sgdMomentumStep input p');
+      expectSame(read(vin), s0, 'sgdMomentumStep input v');
+      // AdamW
+      [pin, out] = [put(p0), zeros()];
+      const [m, v, mo, vo] = [put(s0), put(s1), zeros(), zeros()];
+      expect(be.adamwStep(out, pin, g, mo, m, vo, v, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 3)).toBe(1);
+      ref = put(p0);
+      const [mr, vr] = [put(s0), put(s1)];
+      be.adamwUpdate(ref, g, mr, vr, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 3);
+      expectSame(read(out), read(ref), 'adamwStep p');
+      expectSame(read(mo), read(mr), 'adamwStep m');
+      expectSame(read(vo), read(vr), 'adamwStep v');
+      expectSame([...read(pin), ...read(m), ...read(v)], [...p0, ...s0, ...s1], 'adamwStep inputs');
+    });
+  });
+
+  it.each(LENGTHS)('the …Step forms n=%i return 0 for a NaN or ±Inf gradient or an overflow, wherever it is', (n) => {
+    scoped(be, () => {
+      const rng = new TestRng(n + 91);
+      const p0 = rng.normals(n), s0 = rng.normals(n), s1 = rng.floats(n, 0, 0.5);
+      const put = (x: Float32Array) => putF32(be, x), zeros = () => putF32(be, new Float32Array(n));
+      // a bad value in the first, a middle and the last element (the last is in the partial tail when n % 4 ≠ 0)
+      for (const at of new Set([0, n >> 1, n - 1])) {
+        for (const bad of [Number.NaN, Infinity, -Infinity, 3e38]) {
+          const g0 = rng.normals(n);
+          g0[at] = bad;
+          const g = put(g0);
+          // 3e38 is finite: p − lr·g overflows only for lr > 1, and g² overflows in AdamW's v
+          const lr = bad === 3e38 ? 10 : 0.1;
+          const what = `n=${n} g[${at}]=${bad}`;
+          expect(be.sgdStep(zeros(), put(p0), g, n, lr, 0), `sgdStep ${what}`).toBe(0);
+          expect(be.sgdMomentumStep(zeros(), put(p0), g, zeros(), put(s0), n, lr, 0.9, 0), `sgdMomentumStep ${what}`).toBe(0);
+          expect(be.adamwStep(zeros(), put(p0), g, zeros(), put(s0), zeros(), put(s1), n, 0.01, 0.9, 0.999, 1e-8, 0, 2),
+            `adamwStep ${what}`).toBe(0);
+        }
+      }
+    });
+  });
+
   it.each(LENGTHS)('addInto n=%i adds elementwise; copy n=%i moves the bits, nothing past the end', (n) => {
     scoped(be, () => {
       const rng = new TestRng(n);

@@ -136,6 +136,24 @@ function cases(): Case[] {
       be.adamwUpdate(p, putF32(be, rng.floats(n)), m, v, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 7);
       return [readF32(be, p, n), readF32(be, m, n), readF32(be, v, n)];
     });
+    // the out-of-place forms write new arrays and leave their inputs alone; the returned flag is part of the output
+    add('sgdStep', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), out = putF32(be, new Float32Array(n));
+      const ok = be.sgdStep(out, p, putF32(be, rng.floats(n)), n, 0.1, 0.01);
+      return [readF32(be, out, n), readF32(be, p, n), Float64Array.of(ok)];
+    });
+    add('sgdMomentumStep', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), v = putF32(be, rng.floats(n));
+      const po = putF32(be, new Float32Array(n)), vo = putF32(be, new Float32Array(n));
+      const ok = be.sgdMomentumStep(po, p, putF32(be, rng.floats(n)), vo, v, n, 0.1, 0.9, 0.01);
+      return [readF32(be, po, n), readF32(be, vo, n), readF32(be, p, n), readF32(be, v, n), Float64Array.of(ok)];
+    });
+    add('adamwStep', `n=${n}`, (be, rng) => {
+      const p = putF32(be, rng.floats(n)), m = putF32(be, rng.floats(n, -0.1, 0.1)), v = putF32(be, rng.floats(n, 0, 0.1));
+      const [po, mo, vo] = [0, 1, 2].map(() => putF32(be, new Float32Array(n)));
+      const ok = be.adamwStep(po!, p, putF32(be, rng.floats(n)), mo!, m, vo!, v, n, 0.01, 0.9, 0.999, 1e-8, 0.01, 7);
+      return [readF32(be, po!, n), readF32(be, mo!, n), readF32(be, vo!, n), readF32(be, p, n), Float64Array.of(ok)];
+    });
     add('addInto', `n=${n}`, (be, rng) => {
       const y = putF32(be, rng.floats(n));
       be.addInto(y, putF32(be, rng.floats(n)), n);

@@ -107,6 +107,39 @@ describe.each(['js', 'wasm'] as BackendName[])('optimizers on the %s backend', (
     expect(net.backend.arena.f32(net.state, net.stateFloats)).toEqual(state);
     expect(net.optimizerState()).toEqual(opt);
   });
+
+  it.each(['sgd', 'momentum', 'adamw'] as const)(
+    '%s: an update that would make a value non-finite is refused (NaN returned, nothing changed, no copy kept)',
+    async (opt) => {
+      const spec = opt === 'momentum' ? { kind: 'sgd' as const, momentum: 0.9 } : { kind: opt };
+      const net = smallNet(await createBackend(name), spec);
+      const ws = net.workspace(8, true);
+      fillBatch(net, ws, V, 1);
+      net.trainStep(ws, 0.01);
+      const read = () => [net.backend.arena.f32(net.state, net.stateFloats).slice(), net.optimizerState()] as const;
+      for (const bad of [Number.NaN, Infinity]) {
+        const loss = net.lossAndGradients(ws);
+        expect(Number.isFinite(loss)).toBe(true);
+        const [state, optState] = read();
+        const step = net.optimizerStep;
+        net.backend.arena.f32(net.grads, net.paramFloats)[3] = bad; // a gradient gone bad while the loss is finite
+        expect(net.update(loss, 0.01)).toBeNaN();
+        const [after, optAfter] = read();
+        expect(after).toEqual(state);
+        expect(optAfter).toEqual(optState);
+        expect(net.optimizerStep).toBe(step);
+        // and the Net goes on from there: the next finite step updates, a non-finite loss comes back to its parameters
+        // and optimizer state (the running statistics to those of that step's forward pass, as always)
+        expect(net.trainStep(ws, 0.01)).toBe(loss);
+        expect(net.optimizerStep).toBe(step + 1);
+        net.update(Number.NaN, 0.01);
+        expect(read()[0].subarray(0, net.paramFloats)).toEqual(state.subarray(0, net.paramFloats));
+        expect(read()[1]).toEqual(optState);
+        expect(net.optimizerStep).toBe(step);
+      }
+      net.dispose();
+    },
+  );
 });
 
 describe('resuming a saved run', () => {

@@ -13,6 +13,7 @@ import type { Backend, Ptr } from '../../src/backend/index.ts';
 import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type Sizes } from '../../src/backend/kernels.ts';
 import type { MatmulForm } from '../tfjs/matmul.ts';
 import { fillInts, fillNormal } from './data.ts';
+import { MATMUL_SHAPES } from './matmul-shapes.ts';
 import { tableSetup } from './table-setup.ts';
 import type { GroupSpec } from './run.ts';
 import type { Case } from './timing.ts';
@@ -229,7 +230,8 @@ export function kernelGroups(backends: OurBackends, quick: boolean): GroupSpec[]
  * The groups of `npm run bench:kernels`: every kernel of the contract alone (every row of `KERNEL_TABLE`), wasm vs
  * JS, its inputs built from its row, at the part-3 shapes — by the sizes a kernel takes: M×K×N (the matmuls) at
  * 32×30×200 (h = emb·W1), 32×200×27 (logits = h·W2), 200×32×27 (dW2 = hᵀ·dlogits), and square 128³, 256³, 512³ for
- * the SIMD core's ceiling (`quick` drops 256³ and 512³); M×N at 32×200 (BatchNorm, bias), the row kernels at 32×27
+ * the SIMD core's ceiling (`quick` drops 256³ and 512³), and each form at the shapes makemore's models call it with
+ * (`MATMUL_SHAPES`; `quick`: the part-3 MLP's); M×N at 32×200 (BatchNorm, bias), the row kernels at 32×27
  * and softmax-CE also at 32×200; B×T×D at 32×3×10 (27-row tables); n over the part-3 net's 11,897 parameters, tanh
  * over the 32×200 hidden layer.
  */
@@ -265,8 +267,16 @@ export function contractKernelGroups(backends: OurBackends, quick: boolean): Gro
   };
   const g: GroupSpec[] = [];
   const byShape = new Map<string, GroupSpec[]>();
+  /** Each form also at every shape makemore's models call it with (bench/lib/matmul-shapes.ts); quick: part 3's. */
+  const formShapes = (kernel: KernelName): [string, Partial<Sizes>][] => {
+    const common = new Set(matmulShapes.map(([M, K, N]) => `${M}x${K}x${N}`));
+    return MATMUL_SHAPES.filter((s) => s.form === kernel && (!quick || s.model === 'mlp b32'))
+      .map((s): [string, Partial<Sizes>] => [`${s.M}x${s.K}x${s.N}`, { M: s.M, K: s.K, N: s.N }])
+      .filter(([label]) => !common.has(label));
+  };
   for (const kernel of KERNEL_NAMES) {
-    for (const [label, sizes] of shapesOf(kernel)) {
+    const own = kernel === 'matmul' || kernel === 'matmulTN' || kernel === 'matmulNT' ? formShapes(kernel) : [];
+    for (const [label, sizes] of [...shapesOf(kernel), ...own]) {
       const flops = KERNEL_TABLE[kernel].flops(sizes as Sizes); // the table's count; memory moves (0) get no GF/s
       const group = oursGroup(kernel, label, backends, tableSetup(kernel, sizes, V), flops > 0 ? flops : undefined);
       // the matmul forms of one shape next to each other, as before

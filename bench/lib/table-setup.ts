@@ -12,7 +12,7 @@ type KernelSetup = (be: Backend) => () => unknown;
 /** Calls fn with a fixed argument list: a closure per arity, so the timed call is direct (no spread, no bind). */
 function fixedCall(fn: (...a: never[]) => unknown, args: readonly (number | boolean)[]): () => unknown {
   const f = fn as unknown as (...a: (number | boolean)[]) => unknown;
-  const [a, b, c, d, e, g, h, i, j, k, l, m] = args;
+  const [a, b, c, d, e, g, h, i, j, k, l, m, n, o] = args;
   switch (args.length) {
     case 2: return () => f(a!, b!);
     case 3: return () => f(a!, b!, c!);
@@ -25,6 +25,8 @@ function fixedCall(fn: (...a: never[]) => unknown, args: readonly (number | bool
     case 10: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!);
     case 11: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!);
     case 12: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!, m!);
+    case 13: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!, m!, n!);
+    case 14: return () => f(a!, b!, c!, d!, e!, g!, h!, i!, j!, k!, l!, m!, n!, o!);
     default: throw new Error(`bench: no fixed call for ${args.length} arguments`);
   }
 }

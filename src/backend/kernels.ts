@@ -265,6 +265,42 @@ export const KERNEL_TABLE = {
     returns: 'void',
     family: 'optimizer', flops: per_n(14) /* decay 1, m 3, v 4, the update 6 (√, ·, +eps, ÷, ·lr, −) */,
   },
+  /**
+   * sgdUpdate out of place: out = p − lr · (g + weightDecay · p) over n elements (out may alias param). Returns 1
+   * when every new value is finite, else 0: a Net adopts the new parameters only then.
+   */
+  sgdStep: {
+    args: [
+      f32('out', n_), f32('param', n_), f32('grad', n_), size('n'), scalar('lr', 'finite'), scalar('weightDecay', 'nonNegative'),
+    ],
+    returns: 'number',
+    family: 'optimizer', flops: per_n(4) /* sgdUpdate's (the finiteness check is bookkeeping, not math) */,
+  },
+  /**
+   * sgdMomentumUpdate out of place: the new parameters go to pout, the new velocity to vout (each may alias its
+   * input). Returns 1 when every new value is finite, else 0.
+   */
+  sgdMomentumStep: {
+    args: [
+      f32('pout', n_), f32('param', n_), f32('grad', n_), f32('vout', n_), f32('velocity', n_), size('n'),
+      scalar('lr', 'finite'), scalar('momentum', 'unit'), scalar('weightDecay', 'nonNegative'),
+    ],
+    returns: 'number',
+    family: 'optimizer', flops: per_n(6) /* sgdMomentumUpdate's */,
+  },
+  /**
+   * adamwUpdate out of place: the new parameters, m and v go to pout, mout, vout (each may alias its input). Returns
+   * 1 when every new value (parameters and both moments) is finite, else 0.
+   */
+  adamwStep: {
+    args: [
+      f32('pout', n_), f32('param', n_), f32('grad', n_), f32('mout', n_), f32('m', n_), f32('vout', n_), f32('v', n_),
+      size('n'), scalar('lr', 'finite'), scalar('beta1', 'beta'), scalar('beta2', 'beta'), scalar('eps', 'positive'),
+      scalar('weightDecay', 'nonNegative'), scalar('step', 'count'),
+    ],
+    returns: 'number',
+    family: 'optimizer', flops: per_n(14) /* adamwUpdate's */,
+  },
   /** y += x over n elements (a residual connection; y may alias x, which doubles it). */
   addInto: {
     args: [f32('y', n_), f32('x', n_), size('n')],

@@ -9,6 +9,7 @@ import type { Contexts } from '../data/contexts.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import { Embedding } from '../nn/embedding.ts';
+import type { Tensor } from '../nn/layer.ts';
 import { Net, type Workspace } from '../nn/net.ts';
 import { checkSeed } from '../seed.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
@@ -80,7 +81,8 @@ export class NeuralBigram implements LanguageModel {
   readonly backend: Backend;
   /** W as the table of an Embedding: its gradient, optimizer and rollback are the Net's. */
   readonly net: Net;
-  private readonly W: Ptr;
+  /** W's tensor: its `ptr` moves between the Net's two state copies as updates are adopted, so it is read each time. */
+  private readonly wTensor: Tensor;
   private readonly dW: Ptr;
   /** V×V scratch: log-softmax of W (count path). */
   private readonly logP: Ptr;
@@ -95,10 +97,14 @@ export class NeuralBigram implements LanguageModel {
     this.backend = backend;
     const V = vocab.size;
     this.net = new Net(backend, new Embedding(V, V, { name: 'W' }), { input: [1], classes: V, seed, name: 'bigram' });
-    const W = this.net.tensor('W');
-    this.W = W.ptr;
-    this.dW = W.grad!;
+    this.wTensor = this.net.tensor('W');
+    this.dW = this.wTensor.grad!;
     this.logP = backend.arena.allocF32(V * V, 'bigram.logP');
+  }
+
+  /** Where W is now. */
+  private get W(): Ptr {
+    return this.wTensor.ptr;
   }
 
   /** A new model with W ~ N(0, 1). */

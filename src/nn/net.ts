@@ -4,6 +4,9 @@
  * plus the training step: zero gradients, forward, fused softmax-cross-entropy (targets of −1 are ignored), backward
  * in reverse order, the optimizer, and the rollback to the last finite state when a loss is not finite.
  *
+ * The NaN/Inf protection copies nothing per step: the state and the optimizer state exist twice (see
+ * {@link StateCopies}); the tensors' `ptr` follow the copy in use.
+ *
  * A Net owns every byte it allocates and returns it with {@link Net.dispose}, so models sharing one backend never
  * overwrite or leak each other's memory. A training step allocates nothing and copies nothing between JS and wasm.
  */
@@ -14,6 +17,7 @@ import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, typ
 import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
 import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
+import { StateCopies } from './state-copies.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -71,18 +75,13 @@ export class Net {
   /** Floats of the parameter block (padded) and of parameters plus buffers. */
   readonly paramFloats: number;
   readonly stateFloats: number;
-  readonly state: Ptr;
   readonly grads: Ptr;
   private readonly name: string;
   private readonly owned: Ptr[] = [];
-  private optimizer: Optimizer;
-  private optState: Ptr | null = null;
-  private optStep = 0;
-  /** State, optimizer state and step as they were before the last update that started from a finite loss. */
-  private lastFinite: Ptr = 0;
-  private lastFiniteStep = 0;
-  /** True when state − lastFinite is the update the last step made (diagnostics' update:data). */
-  private updateKept = false;
+  /** The state and optimizer state, twice: the copy in use and the rollback target. */
+  private readonly copies: StateCopies;
+  /** Per tensor: its offset in bytes from the start of a state copy. */
+  private readonly offsets: number[];
   /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
   private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
   private disposed = false;
@@ -106,13 +105,18 @@ export class Net {
     this.paramFloats = layout.paramFloats;
     this.stateFloats = layout.stateFloats;
     this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
-    this.state = this.alloc('f32', this.stateFloats, 'state');
+    const memory = { alloc: (n: number, what: string) => this.alloc('f32', n, what), release: (q: Ptr) => this.release(q) };
+    const optimizer = makeOptimizer(options.optimizer);
+    this.copies = new StateCopies(() => this.backend.raw, memory, this.stateFloats, this.paramFloats, optimizer, (base) => {
+      for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
+    });
     this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
+    this.offsets = layout.offsets.map((o) => o * 4);
     this.tensors = [...params, ...buffers].map((spec, i) => ({
       name: spec.name,
       shape: spec.shape.slice(),
-      ptr: this.state + layout.offsets[i]! * 4,
-      grad: i < params.length ? this.grads + layout.offsets[i]! * 4 : null,
+      ptr: this.copies.current + this.offsets[i]!,
+      grad: i < params.length ? this.grads + this.offsets[i]! : null,
     }));
     root.bind(new Map(this.tensors.map((t) => [t.name, t])));
     this.initialize([...params, ...buffers], options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 42));
@@ -124,50 +128,52 @@ export class Net {
         throw error;
       }
     }
-    this.optimizer = makeOptimizer(options.optimizer);
-    this.allocOptimizerState();
-    this.saveLastFinite();
+    this.copies.useOptimizer(optimizer);
+    this.copies.save();
+  }
+
+  /** The copy of the state (every parameter then every buffer, stateFloats floats) in use now. */
+  get state(): Ptr {
+    return this.copies.current;
   }
 
   /** The optimizer in use. */
   get optimizerSpec(): Readonly<Required<OptimizerSpec>> {
-    return this.optimizer.spec;
+    return this.copies.optimizerInUse.spec;
   }
 
   /** Updates done with the current optimizer (AdamW's t). */
   get optimizerStep(): number {
-    return this.optStep;
+    return this.copies.step;
   }
 
   /** Replaces the optimizer; its state starts from zero unless the new one has the same settings as the old. */
   setOptimizer(spec: OptimizerKind | OptimizerSpec | Optimizer): void {
     const next = makeOptimizer(spec, 'Net.setOptimizer');
-    if (sameSpec(next.spec, this.optimizer.spec)) return;
-    this.optimizer = next;
-    this.optStep = 0;
-    this.allocOptimizerState();
-    this.saveLastFinite();
+    if (sameSpec(next.spec, this.copies.optimizerInUse.spec)) return;
+    this.copies.useOptimizer(next);
+    this.copies.save();
   }
 
   /** A copy of the optimizer's settings, step and state, for model files. */
   optimizerState(): OptimizerState {
-    const n = this.optimizer.stateSlots * this.paramFloats;
-    const values = n > 0 ? this.backend.arena.f32(this.optState!, n).slice() : new Float32Array(0);
-    return { spec: { ...this.optimizer.spec } as Required<OptimizerSpec>, step: this.optStep, values };
+    const c = this.copies, n = c.optimizerFloats;
+    const values = n > 0 ? this.backend.arena.f32(c.optimizerState!, n).slice() : new Float32Array(0);
+    return { spec: { ...c.optimizerInUse.spec } as Required<OptimizerSpec>, step: c.step, values };
   }
 
   /** Restores what {@link Net.optimizerState} returned (the same layout of parameters is required). */
   setOptimizerState(s: OptimizerState): void {
-    this.optimizer = makeOptimizer(s.spec, 'Net.setOptimizerState');
-    this.allocOptimizerState();
-    const n = this.optimizer.stateSlots * this.paramFloats;
+    const c = this.copies;
+    c.useOptimizer(makeOptimizer(s.spec, 'Net.setOptimizerState'));
+    const n = c.optimizerFloats;
     if (s.values.length !== n) {
       throw new Error(`Net.setOptimizerState: ${s.spec.kind} needs ${n} state values for this model, got ${s.values.length}`);
     }
     if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Net.setOptimizerState: step must be an integer >= 0, got ${s.step}`);
-    if (n > 0) this.backend.arena.f32(this.optState!, n).set(s.values);
-    this.optStep = s.step;
-    this.saveLastFinite();
+    if (n > 0) this.backend.arena.f32(c.optimizerState!, n).set(s.values);
+    c.step = s.step;
+    c.save();
   }
 
   /** A workspace for up to `rows` examples, owned by this Net until {@link Net.freeWorkspace} or dispose. */
@@ -229,19 +235,14 @@ export class Net {
   /**
    * The optimizer's update from the gradients in the gradient block, unless `loss` is not finite: then nothing is
    * updated and the state and the optimizer go back to where they were before the last update that started from a
-   * finite loss (the caller should stop and lower the learning rate). Returns `loss`.
+   * finite loss (the caller should stop and lower the learning rate). Returns `loss` — or NaN when the loss was
+   * finite but the update would have made a parameter or an optimizer value non-finite (a gradient was NaN or ±Inf,
+   * or a value overflowed): that update is refused, the state stays as it was, and the caller should stop as for a
+   * non-finite loss. So the parameters never hold a NaN or ±Infinity. The running statistics (buffers) are those
+   * the last finite forward pass left, as the rollback's state was saved right after it.
    */
   update(loss: number, lr: number): number {
-    const F = this.backend.arena.F32;
-    if (!Number.isFinite(loss)) {
-      this.restoreLastFinite(F);
-      return loss;
-    }
-    this.saveLastFinite();
-    this.optStep++;
-    this.optimizer.update(this.backend.raw, this.state, this.grads, this.optState ?? this.grads, this.paramFloats, lr, this.optStep);
-    this.updateKept = true;
-    return loss;
+    return this.copies.update(loss, this.grads, lr) === 'refused' ? Number.NaN : loss;
   }
 
   /**
@@ -255,8 +256,9 @@ export class Net {
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
     const scratch = this.scratchFor(bins);
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
-    const update = this.updateKept ? { before: this.lastFinite - this.state, scratch: scratch.update } : null;
-    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, this.optStep);
+    const copies = this.copies;
+    const update = copies.updateKept ? { before: copies.other - copies.current, scratch: scratch.update } : null;
+    return collectDiagnostics(c, this.root.probes(ws.root, ws.rows, ''), this.tensors, update, copies.step);
   }
 
   /** The tensor called `name`; errors list the names there are. */
@@ -277,7 +279,7 @@ export class Net {
       if (!Number.isFinite(values[i]!)) throw new Error(`${who}: '${name}'[${i}] is ${values[i]}; tensors must hold finite numbers`);
     }
     this.backend.arena.f32(t.ptr, n).set(values);
-    this.backend.arena.f32(this.lastFinite + (t.ptr - this.state), n).set(values);
+    this.backend.arena.f32(this.copies.other + (t.ptr - this.state), n).set(values);
   }
 
   /** Returns every byte this Net allocated to the arena; the Net cannot be used afterwards. */
@@ -295,34 +297,6 @@ export class Net {
       const p = this.tensors[i]!.ptr >>> 2;
       for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
     });
-  }
-
-  private allocOptimizerState(): void {
-    if (this.optState !== null) this.release(this.optState);
-    if (this.lastFinite !== 0) this.release(this.lastFinite);
-    const n = this.optimizer.stateSlots * this.paramFloats;
-    this.optState = n > 0 ? this.alloc('f32', n, 'optimizer') : null;
-    this.lastFinite = this.alloc('f32', this.stateFloats + n, 'lastFinite');
-  }
-
-  private saveLastFinite(): void {
-    // inside linear memory: one memory.copy each, no JS view needed
-    const k = this.backend.raw;
-    k.copy(this.lastFinite, this.state, this.stateFloats);
-    if (this.optState !== null) k.copy(this.lastFinite + this.stateFloats * 4, this.optState, this.optimizer.stateSlots * this.paramFloats);
-    this.lastFiniteStep = this.optStep;
-    this.updateKept = false;
-  }
-
-  private restoreLastFinite(F: Float32Array): void {
-    const s = this.state >>> 2, l = this.lastFinite >>> 2;
-    F.copyWithin(s, l, l + this.stateFloats);
-    if (this.optState !== null) {
-      const n = this.optimizer.stateSlots * this.paramFloats;
-      F.copyWithin(this.optState >>> 2, l + this.stateFloats, l + this.stateFloats + n);
-    }
-    this.optStep = this.lastFiniteStep;
-    this.updateKept = false;
   }
 
   private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {

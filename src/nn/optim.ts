@@ -1,7 +1,9 @@
 /**
  * Optimizers: how a Net turns gradients into an update of its parameter block. Each optimizer's state (momentum
  * buffer, Adam's moments) lives in the arena next to the parameters, is part of the NaN rollback and is saved in model
- * files, so a resumed run continues exactly. Both act on the whole contiguous parameter block in one kernel call.
+ * files, so a resumed run continues exactly. Both act on the whole contiguous parameter block in one kernel call,
+ * out of place (`step`: the Net keeps the values before the update in its other copy and adopts the new ones only
+ * when they are all finite).
  *
  * - `sgd({ momentum = 0, weightDecay = 0 })` as torch.optim.SGD: g' = g + wd·p; v = μ·v + g'; p −= lr·v (with μ = 0
  *   simply p −= lr·(g + wd·p), the lecture's update).
@@ -40,6 +42,12 @@ export interface Optimizer {
   readonly stateSlots: number;
   /** One update of the n parameter floats at `params` from `grads`; `state` holds stateSlots × n floats. */
   update(k: Kernels, params: Ptr, grads: Ptr, state: Ptr, n: number, lr: number, step: number): void;
+  /**
+   * The same update out of place: reads `params` and `state`, writes the new values to `outParams` and `outState`
+   * (each may alias its input) and returns false when any new value is not finite. A Net uses it to keep the values
+   * before the update without copying them; without it the Net copies, then calls {@link Optimizer.update}.
+   */
+  step?(k: Kernels, outParams: Ptr, params: Ptr, grads: Ptr, outState: Ptr, state: Ptr, n: number, lr: number, step: number): boolean;
 }
 
 /** torch.optim.SGD (see the module comment). */
@@ -55,6 +63,10 @@ export function sgd(options: SgdOptions = {}): Optimizer {
     update(k, params, grads, state, n, lr) {
       if (momentum > 0) k.sgdMomentumUpdate(params, grads, state, n, lr, momentum, weightDecay);
       else k.sgdUpdate(params, grads, n, lr, weightDecay);
+    },
+    step(k, outParams, params, grads, outState, state, n, lr) {
+      if (momentum > 0) return k.sgdMomentumStep(outParams, params, grads, outState, state, n, lr, momentum, weightDecay) === 1;
+      return k.sgdStep(outParams, params, grads, n, lr, weightDecay) === 1;
     },
   };
 }
@@ -74,6 +86,10 @@ export function adamw(options: AdamWOptions = {}): Optimizer {
     stateSlots: 2,
     update(k, params, grads, state, n, lr, step) {
       k.adamwUpdate(params, grads, state, state + n * 4, n, lr, beta1, beta2, eps, weightDecay, step);
+    },
+    step(k, outParams, params, grads, outState, state, n, lr, step) {
+      const v = n * 4; // the second moments follow the first
+      return k.adamwStep(outParams, params, grads, outState, state, outState + v, state + v, n, lr, beta1, beta2, eps, weightDecay, step) === 1;
     },
   };
 }
