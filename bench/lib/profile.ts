@@ -17,7 +17,7 @@ import { Backend } from '../../src/backend/backend.ts';
 import {
   KERNEL_NAMES, KERNEL_TABLE, type Dim, type KernelFamily, type KernelName, type Kernels, type Sizes,
 } from '../../src/backend/kernels.ts';
-import { median } from './timing.ts';
+import { median } from './median.ts';
 
 /** What one kernel (or family) did over the profiled steps. */
 export interface Tally {

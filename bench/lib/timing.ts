@@ -7,6 +7,9 @@
  * rotating — and each figure is the median of its samples.
  */
 import type { KernelProfiler } from './profile.ts';
+import { median } from './median.ts';
+
+export { median };
 
 /** One thing to time: a single call of `run` is one operation (one kernel call, one training step). */
 export interface Case {
@@ -88,14 +91,6 @@ export const FULL_TIMING: TimingOptions = { sampleMs: 20, runs: 15, minRuns: 3, 
 export const QUICK_TIMING: TimingOptions = { sampleMs: 1, runs: 3, minRuns: 2, caseBudgetMs: 60, warmupMs: 2 };
 
 const now = (): number => performance.now();
-
-/** Median of a non-empty list. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) throw new Error('median: empty list');
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >>> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Time `calls` calls of the case (with its per-sample hooks outside the timed region); returns ms per call. */
 async function sample(c: Case, calls: number): Promise<number> {
