@@ -2,6 +2,7 @@
 // time and finishes the last 1-3 elements with partial loads/stores (simd.ts), never touching memory past the end.
 import { loadPartial, storePartial } from './simd';
 import { tanhV } from './vmath';
+import { sumSquaredDeviations } from './reduce';
 
 /** y[i,j] += b[j] for a [M×N] matrix, in place. */
 export function addBias(y: usize, b: usize, M: i32, N: i32): void {
@@ -107,23 +108,5 @@ export function zero(x: usize, n: i32): void {
 
 /** Σ x² over n elements in float64: each square of a float32 is exact in float64, so only the sum rounds. */
 export function sumSquares(x: usize, n: i32): f64 {
-  const tail = n & 3;
-  const body = <usize>(n - tail) << 2;
-  let s0 = f64x2.splat(0);
-  let s1 = f64x2.splat(0);
-  let j: usize = 0;
-  for (; j < body; j += 16) {
-    const v = v128.load(x + j);
-    const lo = f64x2.promote_low_f32x4(v);
-    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-    s0 = f64x2.add(s0, f64x2.mul(lo, lo));
-    s1 = f64x2.add(s1, f64x2.mul(hi, hi));
-  }
-  const s = f64x2.add(s0, s1);
-  let total = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-  for (let t = 0; t < tail; t++) {
-    const v = <f64>load<f32>(x + j + (<usize>t << 2));
-    total += v * v;
-  }
-  return total;
+  return sumSquaredDeviations(x, n, 0); // x − 0 is x exactly: the same sums, in the same order
 }
