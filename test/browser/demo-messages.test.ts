@@ -4,64 +4,53 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultNames } from '../../src/data/default-names.ts';
 import { NeuralBigram, NGramModel, Vocabulary, readWords, splitWords } from '../../src/index.ts';
 import { LR_DECAY_RULE } from '../../src/lr-schedule.ts';
 import { commandHelp } from '../../src/cli/main.ts';
 import { trainCommand } from '../../src/cli/train.ts';
 import type { DemoState } from '../../web/main.ts';
-import { ARTIFACTS, openDemo, type BrowserFixture } from './setup.ts';
+import { ARTIFACTS, useDemo } from './setup.ts';
 
-let fx: BrowserFixture;
-let page: Page;
-let pageErrors: string[] = [];
+const demo = useDemo();
 
-beforeAll(async () => {
-  ({ fx, page, pageErrors } = await openDemo());
-}, 120_000);
-
-afterAll(async () => {
-  await fx?.dispose();
-});
-
-const demoState = (): Promise<DemoState> => page.evaluate(() => window.makemoreDemo);
-const text = async (selector: string): Promise<string> => (await page.textContent(selector)) ?? '';
+const text = async (selector: string): Promise<string> => (await demo.page.textContent(selector)) ?? '';
 
 async function trainAndWait(): Promise<DemoState> {
-  await page.click('#train');
-  await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
-  return demoState();
+  await demo.page.click('#train');
+  await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
+  return demo.state();
 }
 
 describe('demo messages', () => {
   it('checks the list as the user types, and a new attempt never leaves an old error standing', async () => {
-    await page.check('input[name=source][value=custom]');
+    await demo.page.check('input[name=source][value=custom]');
     // typing alone (no Train press) brings the message, after the debounce
-    await page.fill('#words', 'ann\nbob');
+    await demo.page.fill('#words', 'ann\nbob');
     await expect.poll(() => text('#data-status'), { timeout: 2_000 }).toMatch(/^The list has only 2 words/);
     // a bad setting: its error is under Train
-    await page.selectOption('#kind', 'mlp');
-    await page.fill('#words', Array.from({ length: 12 }, (_, i) => `name${'abcdefghijkl'[i]}`).join('\n'));
-    await page.fill('#steps', '0');
-    await page.click('#train');
+    await demo.page.selectOption('#kind', 'mlp');
+    await demo.page.fill('#words', Array.from({ length: 12 }, (_, i) => `name${'abcdefghijkl'[i]}`).join('\n'));
+    await demo.page.fill('#steps', '0');
+    await demo.page.click('#train');
     await expect.poll(() => text('#train-status')).toMatch(/^Steps must be an integer from 1/);
     // the next attempt has a list problem: the Train error goes, the list error shows in the Words panel
-    await page.fill('#steps', '100');
-    await page.fill('#words', 'anna\nbo.b\n' + 'x\n'.repeat(20));
-    await page.click('#train');
+    await demo.page.fill('#steps', '100');
+    await demo.page.fill('#words', 'anna\nbo.b\n' + 'x\n'.repeat(20));
+    await demo.page.click('#train');
     await expect.poll(() => text('#data-status')).toMatch(/^Line 2, "bo\.b", contains a '\.'/);
     expect(await text('#train-status')).toBe('');
     // fixed: the list error goes too
-    await page.fill('#words', 'anna\nbob\n' + 'x\n'.repeat(20));
+    await demo.page.fill('#words', 'anna\nbob\n' + 'x\n'.repeat(20));
     await expect.poll(() => text('#data-status'), { timeout: 2_000 }).toBe('22 words.');
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
   }, 60_000);
 
   it('refuses a 50 MB paste within a second, keeps the page responsive and small', async () => {
-    await page.check('input[name=source][value=custom]');
-    await page.fill('#words', 'anna\nbob');
-    const outcome = await page.evaluate(() => {
+    await demo.page.check('input[name=source][value=custom]');
+    await demo.page.fill('#words', 'anna\nbob');
+    const outcome = await demo.page.evaluate(() => {
       const big = 'abcdefgh\n'.repeat(Math.ceil((50 * 1024 * 1024) / 9));
       const area = document.getElementById('words') as HTMLTextAreaElement;
       const data = new DataTransfer();
@@ -79,16 +68,16 @@ describe('demo messages', () => {
     expect(outcome.length).toBe('anna\nbob'.length);
     // still responsive: a click handler runs at once (the default-names radio refills the list and its status)
     const t0 = Date.now();
-    await page.click('input[name=source][value=default]', { timeout: 1_000 });
+    await demo.page.click('input[name=source][value=default]', { timeout: 1_000 });
     await expect.poll(() => text('#data-status'), { timeout: 1_000 }).toMatch(/English first names/);
     expect(Date.now() - t0).toBeLessThan(1_000);
-    const heap = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
+    const heap = await demo.page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
     expect(heap).toBeLessThan(1024 ** 3);
     // the page states the limit where the list is entered
     expect(await text('#limits')).toMatch(/up to 250,000 words .* 5 MB in all/);
     // a single huge line (under the size limit) is refused as such
-    await page.check('input[name=source][value=custom]');
-    await page.evaluate(() => {
+    await demo.page.check('input[name=source][value=custom]');
+    await demo.page.evaluate(() => {
       const area = document.getElementById('words') as HTMLTextAreaElement;
       area.value = `${'x\n'.repeat(12)}${'y'.repeat(3_000_000)}`;
       area.dispatchEvent(new Event('input', { bubbles: true }));
@@ -96,20 +85,20 @@ describe('demo messages', () => {
     await expect.poll(() => text('#data-status'), { timeout: 2_000 }).toBe(
       'Line 13 is 3,000,000 characters long; a word can have up to 200. Put one word per line.',
     );
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
   }, 60_000);
 
   it('long samples wrap inside their column: no sample box or text line crosses into the next column', async () => {
-    await page.check('input[name=source][value=custom]');
+    await demo.page.check('input[name=source][value=custom]');
     // every word is the alphabet twice: with add-0 counts every sample runs to the 50-character cap
-    await page.fill('#words', Array(12).fill('abcdefghijklmnopqrstuvwxyz'.repeat(2)).join('\n'));
-    await page.selectOption('#kind', 'ngram');
-    await page.fill('#smoothing', '0');
+    await demo.page.fill('#words', Array(12).fill('abcdefghijklmnopqrstuvwxyz'.repeat(2)).join('\n'));
+    await demo.page.selectOption('#kind', 'ngram');
+    await demo.page.fill('#smoothing', '0');
     const state = await trainAndWait();
     expect(state.error).toBe('');
     expect(Math.max(...state.samples.map((w) => w.length))).toBe(50);
-    await page.screenshot({ path: join(ARTIFACTS, 'demo-long-samples.png'), fullPage: true });
-    const boxes = await page.$$eval('#samples li', (items) =>
+    await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-long-samples.png'), fullPage: true });
+    const boxes = await demo.page.$$eval('#samples li', (items) =>
       items.map((li) => {
         const range = document.createRange();
         range.selectNodeContents(li);
@@ -136,11 +125,11 @@ describe('demo messages', () => {
   }, 60_000);
 
   it('the n-gram model shows its NLL per split and no empty training chart or "0 steps"', async () => {
-    await page.click('input[name=source][value=default]');
-    await page.selectOption('#kind', 'ngram');
-    await page.fill('#seed', '5');
-    await page.fill('#order', '3');
-    await page.fill('#smoothing', '0.5');
+    await demo.page.click('input[name=source][value=default]');
+    await demo.page.selectOption('#kind', 'ngram');
+    await demo.page.fill('#seed', '5');
+    await demo.page.fill('#order', '3');
+    await demo.page.fill('#smoothing', '0.5');
     const state = await trainAndWait();
     expect(state.error).toBe('');
     const words = readWords(defaultNames().join('\n'));
@@ -151,26 +140,26 @@ describe('demo messages', () => {
     // versions may round differently; the digits the page shows must agree exactly)
     [state.trainLoss, state.devLoss, state.testLoss].forEach((v, i) => expect(v).toBeCloseTo(nll[i]!, 12));
     expect([await text('#nll-train'), await text('#nll-dev'), await text('#nll-test')]).toEqual(nll.map((v) => v.toFixed(4)));
-    expect(await page.isVisible('#ngram-figures')).toBe(true);
-    expect(await page.isVisible('#loss-chart')).toBe(false);
-    expect(await page.isVisible('#figures')).toBe(false);
-    expect(await page.locator('#heatmap svg').count()).toBe(1);
+    expect(await demo.page.isVisible('#ngram-figures')).toBe(true);
+    expect(await demo.page.isVisible('#loss-chart')).toBe(false);
+    expect(await demo.page.isVisible('#figures')).toBe(false);
+    expect(await demo.page.locator('#heatmap svg').count()).toBe(1);
     const status = await text('#train-status');
     expect(status).toBe(`Counted the training words: mean NLL train ${nll[0]!.toFixed(4)}, dev ${nll[1]!.toFixed(4)}, test ${nll[2]!.toFixed(4)}.`);
     expect(status).not.toMatch(/0 steps/);
   }, 60_000);
 
   it('the neural bigram curve is its NLL (no λ·mean(W²)), bit-identical to the NLL Node computes', async () => {
-    await page.selectOption('#kind', 'bigram');
-    await page.fill('#seed', '5');
-    await page.fill('#regularization', '0.5');
-    await page.fill('#steps', '8');
-    await page.fill('#lr', '20');
-    await page.fill('#decayStep', '');
-    await page.fill('#evalEvery', '4');
+    await demo.page.selectOption('#kind', 'bigram');
+    await demo.page.fill('#seed', '5');
+    await demo.page.fill('#regularization', '0.5');
+    await demo.page.fill('#steps', '8');
+    await demo.page.fill('#lr', '20');
+    await demo.page.fill('#decayStep', '');
+    await demo.page.fill('#evalEvery', '4');
     const state = await trainAndWait();
     expect(state.error).toBe('');
-    expect(await page.isVisible('#loss-chart')).toBe(true);
+    expect(await demo.page.isVisible('#loss-chart')).toBe(true);
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: 5 });
     const model = await NeuralBigram.create({ vocab: Vocabulary.fromWords(words), seed: 5, regularization: 0.5, backend: 'wasm' });
@@ -186,12 +175,12 @@ describe('demo messages', () => {
   }, 60_000);
 
   it('a diverging run stops with the message of the CLI (a non-finite dev loss is divergence too)', async () => {
-    await page.selectOption('#kind', 'bigram');
-    await page.fill('#regularization', '0.01');
-    await page.fill('#steps', '300');
-    await page.fill('#lr', '1000000');
-    await page.fill('#decayStep', '');
-    await page.fill('#evalEvery', '10');
+    await demo.page.selectOption('#kind', 'bigram');
+    await demo.page.fill('#regularization', '0.01');
+    await demo.page.fill('#steps', '300');
+    await demo.page.fill('#lr', '1000000');
+    await demo.page.fill('#decayStep', '');
+    await demo.page.fill('#evalEvery', '10');
     const state = await trainAndWait();
     expect(state.status).toBe('error');
     expect(await text('#train-status')).toMatch(
@@ -199,7 +188,7 @@ describe('demo messages', () => {
     );
     // with no dev evaluation before it, the training loss itself stops being finite: the same words (no 'train:'
     // prefix of the library's message)
-    await page.fill('#evalEvery', '1000');
+    await demo.page.fill('#evalEvery', '1000');
     const late = await trainAndWait();
     expect(late.status).toBe('error');
     expect(await text('#train-status')).toMatch(
@@ -213,6 +202,6 @@ describe('demo messages', () => {
   it('states the learning-rate rule of the CLI', async () => {
     expect(await text('#lr-rule')).toBe(`Learning rate: ${LR_DECAY_RULE}.`);
     expect(commandHelp(trainCommand).replace(/\s+/g, ' ')).toContain(LR_DECAY_RULE);
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
   });
 });

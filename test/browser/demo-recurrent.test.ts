@@ -2,47 +2,35 @@
  * The demo offers the recurrent models (issue 14): a GRU trained in the page's worker has every minibatch loss, the
  * dev loss and the samples of the same run in Node (wasm backend, makemore.py's AdamW settings), bit for bit.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultNames } from '../../src/data/default-names.ts';
 import { RecurrentLM, Vocabulary, readWords, sequenceLength, splitWords, train } from '../../src/index.ts';
-import type { DemoState } from '../../web/main.ts';
-import { openDemo, type BrowserFixture } from './setup.ts';
+import { useDemo } from './setup.ts';
 
-let fx: BrowserFixture;
-let page: Page;
-let pageErrors: string[] = [];
-
-beforeAll(async () => {
-  ({ fx, page, pageErrors } = await openDemo());
-}, 120_000);
-
-afterAll(async () => {
-  await fx?.dispose();
-});
+const demo = useDemo();
 
 const RUN = { seed: 5, embedDim: 8, hidden: 12, steps: 40, batchSize: 16, lr: 0.01, weightDecay: 0.01, evalEvery: 20 };
 
 describe('demo page, recurrent models', () => {
   it('trains a GRU in the worker with exactly the losses, dev loss and samples of Node', async () => {
-    await page.selectOption('#kind', 'gru');
-    expect(await page.isVisible('#rnnHidden')).toBe(true);
-    expect(await page.isVisible('#blockSize')).toBe(false);
-    await page.fill('#seed', String(RUN.seed));
-    await page.fill('#rnnEmbed', String(RUN.embedDim));
-    await page.fill('#rnnHidden', String(RUN.hidden));
-    await page.fill('#steps', String(RUN.steps));
-    await page.fill('#batchSize', String(RUN.batchSize));
-    await page.fill('#lr', String(RUN.lr));
-    await page.fill('#decayStep', '');
-    await page.fill('#weightDecay', String(RUN.weightDecay));
-    await page.fill('#evalEvery', String(RUN.evalEvery));
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = (await page.evaluate(() => window.makemoreDemo)) as DemoState;
+    await demo.page.selectOption('#kind', 'gru');
+    expect(await demo.page.isVisible('#rnnHidden')).toBe(true);
+    expect(await demo.page.isVisible('#blockSize')).toBe(false);
+    await demo.page.fill('#seed', String(RUN.seed));
+    await demo.page.fill('#rnnEmbed', String(RUN.embedDim));
+    await demo.page.fill('#rnnHidden', String(RUN.hidden));
+    await demo.page.fill('#steps', String(RUN.steps));
+    await demo.page.fill('#batchSize', String(RUN.batchSize));
+    await demo.page.fill('#lr', String(RUN.lr));
+    await demo.page.fill('#decayStep', '');
+    await demo.page.fill('#weightDecay', String(RUN.weightDecay));
+    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demo.state();
     expect(state.error).toBe('');
     expect(state.status).toBe('done');
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
 
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: RUN.seed });

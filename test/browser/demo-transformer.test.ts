@@ -6,48 +6,37 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultNames } from '../../src/data/default-names.ts';
 import { Transformer, Vocabulary, readWords, sequenceLength, splitWords, train } from '../../src/index.ts';
-import type { DemoState } from '../../web/main.ts';
-import { ARTIFACTS, openDemo, type BrowserFixture } from './setup.ts';
+import { ARTIFACTS, useDemo } from './setup.ts';
 
-let fx: BrowserFixture;
-let page: Page;
-let pageErrors: string[] = [];
-
-beforeAll(async () => {
-  ({ fx, page, pageErrors } = await openDemo());
-}, 120_000);
-
-afterAll(async () => {
-  await fx?.dispose();
-});
+const demo = useDemo();
 
 const RUN = { seed: 5, layers: 4, heads: 4, embed: 64, steps: 200, batchSize: 32, lr: 5e-4, weightDecay: 0.01, evalEvery: 100 };
 
 describe('demo page: Transformer', () => {
   it('trains 200 steps in the worker with exactly the losses and samples of Node', async () => {
-    await page.selectOption('#kind', 'transformer');
+    await demo.page.selectOption('#kind', 'transformer');
     // the kind's defaults arrived in the form
-    expect(await page.inputValue('#lr')).toBe('0.0005');
-    expect(await page.inputValue('#weightDecay')).toBe('0.01');
-    await page.fill('#seed', String(RUN.seed));
-    await page.fill('#layers', String(RUN.layers));
-    await page.fill('#heads', String(RUN.heads));
-    await page.fill('#embed', String(RUN.embed));
-    await page.fill('#steps', String(RUN.steps));
-    await page.fill('#batchSize', String(RUN.batchSize));
-    await page.fill('#evalEvery', String(RUN.evalEvery));
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 280_000 });
-    const state = (await page.evaluate(() => window.makemoreDemo)) as DemoState;
-    await page.screenshot({ path: join(ARTIFACTS, 'demo-transformer.png'), fullPage: true });
+    expect(await demo.page.inputValue('#lr')).toBe('0.0005');
+    expect(await demo.page.inputValue('#weightDecay')).toBe('0.01');
+    await demo.page.fill('#seed', String(RUN.seed));
+    await demo.page.fill('#layers', String(RUN.layers));
+    await demo.page.fill('#heads', String(RUN.heads));
+    await demo.page.fill('#embed', String(RUN.embed));
+    await demo.page.fill('#steps', String(RUN.steps));
+    await demo.page.fill('#batchSize', String(RUN.batchSize));
+    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 280_000 });
+    const state = await demo.state();
+    await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-transformer.png'), fullPage: true });
     expect(state.error).toBe('');
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
     expect(state.losses).toHaveLength(RUN.steps);
     expect(state.stepsPerSecond).toBeGreaterThan(0);
-    expect(await page.locator('#fig-speed').textContent()).not.toBe('–');
+    expect(await demo.page.locator('#fig-speed').textContent()).not.toBe('–');
 
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: RUN.seed });

@@ -6,52 +6,40 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultNames } from '../../src/data/default-names.ts';
 import { MLP, NGramModel, Vocabulary, WaveNet, readWords, splitWords, train } from '../../src/index.ts';
-import type { DemoState } from '../../web/main.ts';
-import { ARTIFACTS, openDemo, type BrowserFixture } from './setup.ts';
+import { ARTIFACTS, useDemo } from './setup.ts';
 
-let fx: BrowserFixture;
-let page: Page;
+const demo = useDemo();
 /** The MLP the first test trained in Node, for the sampling test. */
 let nodeModel: MLP | undefined;
-let pageErrors: string[] = [];
 
-beforeAll(async () => {
-  ({ fx, page, pageErrors } = await openDemo());
-}, 120_000);
-
-afterAll(async () => {
-  await fx?.dispose();
-});
-
-const demoState = (): Promise<DemoState> => page.evaluate(() => window.makemoreDemo);
 
 /** The run the test asks of the page, and replays in Node. */
 const RUN = { seed: 7, blockSize: 3, embedDim: 8, hidden: [48], steps: 300, batchSize: 32, lr: 0.1, decayStep: 200, evalEvery: 100 };
 
 describe('demo page', () => {
   it('trains an MLP in a worker with exactly the losses and samples of Node', async () => {
-    await page.selectOption('#kind', 'mlp');
-    await page.fill('#seed', String(RUN.seed));
-    await page.fill('#blockSize', String(RUN.blockSize));
-    await page.fill('#embedDim', String(RUN.embedDim));
-    await page.fill('#hidden', RUN.hidden.join(','));
-    await page.setChecked('#batchNorm', true);
-    await page.fill('#steps', String(RUN.steps));
-    await page.fill('#batchSize', String(RUN.batchSize));
-    await page.fill('#lr', String(RUN.lr));
-    await page.fill('#decayStep', String(RUN.decayStep));
-    await page.fill('#weightDecay', '0');
-    await page.fill('#evalEvery', String(RUN.evalEvery));
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demoState();
-    await page.screenshot({ path: join(ARTIFACTS, 'demo-mlp.png'), fullPage: true });
+    await demo.page.selectOption('#kind', 'mlp');
+    await demo.page.fill('#seed', String(RUN.seed));
+    await demo.page.fill('#blockSize', String(RUN.blockSize));
+    await demo.page.fill('#embedDim', String(RUN.embedDim));
+    await demo.page.fill('#hidden', RUN.hidden.join(','));
+    await demo.page.setChecked('#batchNorm', true);
+    await demo.page.fill('#steps', String(RUN.steps));
+    await demo.page.fill('#batchSize', String(RUN.batchSize));
+    await demo.page.fill('#lr', String(RUN.lr));
+    await demo.page.fill('#decayStep', String(RUN.decayStep));
+    await demo.page.fill('#weightDecay', '0');
+    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demo.state();
+    await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-mlp.png'), fullPage: true });
     expect(state.error).toBe('');
     expect(state.status).toBe('done');
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
 
     // it learned: the last 50 minibatch losses are clearly below the first 50, the dev loss below ln(27)
     const losses = state.losses;
@@ -61,9 +49,9 @@ describe('demo page', () => {
     expect(state.devLoss).toBeLessThan(Math.log(27) - 0.3);
     // samples appeared, in the list and on the page
     expect(state.samples).toHaveLength(20);
-    expect(await page.locator('#samples li').count()).toBe(20);
-    expect(await page.locator('#heatmap svg').count()).toBe(1);
-    expect(await page.locator('#loss-chart svg path.dev').count()).toBe(1);
+    expect(await demo.page.locator('#samples li').count()).toBe(20);
+    expect(await demo.page.locator('#heatmap svg').count()).toBe(1);
+    expect(await demo.page.locator('#loss-chart svg path.dev').count()).toBe(1);
 
     // the same run in Node, from the library's source, on the wasm backend
     const words = readWords(defaultNames().join('\n'));
@@ -87,51 +75,51 @@ describe('demo page', () => {
     expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: RUN.seed, temperature: 1 }));
     nodeModel = model;
     // and the page shows the exact value too
-    expect(await page.getAttribute('#fig-dev', 'data-exact')).toBe(String(result.history.at(-1)!.devLoss));
+    expect(await demo.page.getAttribute('#fig-dev', 'data-exact')).toBe(String(result.history.at(-1)!.devLoss));
   }, 180_000);
 
   it('samples again with the temperature of the slider', async () => {
-    await page.locator('#temperature').fill('0.5');
-    await page.click('#sample');
-    await page.waitForFunction(() => window.makemoreDemo.temperature === 0.5 && window.makemoreDemo.sampleSeed === 8);
-    const state = await demoState();
+    await demo.page.locator('#temperature').fill('0.5');
+    await demo.page.click('#sample');
+    await demo.page.waitForFunction(() => window.makemoreDemo.temperature === 0.5 && window.makemoreDemo.sampleSeed === 8);
+    const state = await demo.state();
     expect(state.samples).toHaveLength(20);
     expect(nodeModel).toBeDefined();
     expect(state.samples).toStrictEqual(nodeModel!.sample({ count: 20, seed: 8, temperature: 0.5 }));
   }, 60_000);
 
   it('fits bigram counts with the numbers of NGramModel', async () => {
-    await page.selectOption('#kind', 'ngram');
-    await page.fill('#seed', '3');
-    await page.fill('#smoothing', '1');
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
-    const state = await demoState();
+    await demo.page.selectOption('#kind', 'ngram');
+    await demo.page.fill('#seed', '3');
+    await demo.page.fill('#smoothing', '1');
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
+    const state = await demo.state();
     expect(state.error).toBe('');
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: 3 });
     const model = NGramModel.fit(splits.train, { n: 2, smoothing: 1, vocab: Vocabulary.fromWords(words) });
     expect(state.devLoss).toBe(model.nll(splits.dev));
-    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: 3, temperature: Number(await page.inputValue('#temperature')) }));
+    expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: 3, temperature: Number(await demo.page.inputValue('#temperature')) }));
   }, 60_000);
 
   it('stops and resumes a run', async () => {
-    await page.selectOption('#kind', 'mlp');
-    await page.fill('#hidden', '32');
-    await page.fill('#steps', '100000');
-    await page.fill('#evalEvery', '1000');
-    await page.click('#train');
-    await page.waitForFunction(() => window.makemoreDemo.step >= 200, undefined, { timeout: 30_000 });
-    await page.click('#stop');
-    await page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
-    const stopped = (await demoState()).step;
+    await demo.page.selectOption('#kind', 'mlp');
+    await demo.page.fill('#hidden', '32');
+    await demo.page.fill('#steps', '100000');
+    await demo.page.fill('#evalEvery', '1000');
+    await demo.page.click('#train');
+    await demo.page.waitForFunction(() => window.makemoreDemo.step >= 200, undefined, { timeout: 30_000 });
+    await demo.page.click('#stop');
+    await demo.page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
+    const stopped = (await demo.state()).step;
     expect(stopped).toBeGreaterThanOrEqual(200);
     expect(stopped).toBeLessThan(100_000);
-    await page.click('#resume');
-    await page.waitForFunction((s) => window.makemoreDemo.step >= s + 200, stopped, { timeout: 30_000 });
-    await page.click('#stop');
-    await page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
-    const state = await demoState();
+    await demo.page.click('#resume');
+    await demo.page.waitForFunction((s) => window.makemoreDemo.step >= s + 200, stopped, { timeout: 30_000 });
+    await demo.page.click('#stop');
+    await demo.page.waitForSelector('body[data-status=stopped]', { timeout: 30_000 });
+    const state = await demo.state();
     // one loss per step, no gap and no repeat across the resume
     expect(state.losses).toHaveLength(state.step);
     expect(state.losses.every(Number.isFinite)).toBe(true);
@@ -139,25 +127,25 @@ describe('demo page', () => {
 
   it('trains a WaveNet with exactly the losses and samples of Node', async () => {
     const run = { seed: 5, blockSize: 8, embedDim: 6, hidden: 24, flatten: 2, steps: 200, batchSize: 32, lr: 0.1, decayStep: 150, evalEvery: 100 };
-    await page.selectOption('#kind', 'wavenet');
+    await demo.page.selectOption('#kind', 'wavenet');
     // switching kind puts the lecture's sizes in the fields
-    expect(await page.inputValue('#blockSize')).toBe('8');
-    expect(await page.inputValue('#hidden')).toBe('128');
-    expect(await page.locator('#flatten').isVisible()).toBe(true);
-    expect(await page.locator('#batchNorm').isVisible()).toBe(false);
-    await page.fill('#seed', String(run.seed));
-    await page.fill('#embedDim', String(run.embedDim));
-    await page.fill('#hidden', String(run.hidden));
-    await page.fill('#flatten', String(run.flatten));
-    await page.fill('#steps', String(run.steps));
-    await page.fill('#batchSize', String(run.batchSize));
-    await page.fill('#lr', String(run.lr));
-    await page.fill('#decayStep', String(run.decayStep));
-    await page.fill('#weightDecay', '0');
-    await page.fill('#evalEvery', String(run.evalEvery));
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demoState();
+    expect(await demo.page.inputValue('#blockSize')).toBe('8');
+    expect(await demo.page.inputValue('#hidden')).toBe('128');
+    expect(await demo.page.locator('#flatten').isVisible()).toBe(true);
+    expect(await demo.page.locator('#batchNorm').isVisible()).toBe(false);
+    await demo.page.fill('#seed', String(run.seed));
+    await demo.page.fill('#embedDim', String(run.embedDim));
+    await demo.page.fill('#hidden', String(run.hidden));
+    await demo.page.fill('#flatten', String(run.flatten));
+    await demo.page.fill('#steps', String(run.steps));
+    await demo.page.fill('#batchSize', String(run.batchSize));
+    await demo.page.fill('#lr', String(run.lr));
+    await demo.page.fill('#decayStep', String(run.decayStep));
+    await demo.page.fill('#weightDecay', '0');
+    await demo.page.fill('#evalEvery', String(run.evalEvery));
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demo.state();
     expect(state.error).toBe('');
     expect(state.losses).toHaveLength(run.steps);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -179,34 +167,34 @@ describe('demo page', () => {
     expect(state.losses).toStrictEqual(nodeLosses);
     expect(state.devLoss).toBe(result.history[result.history.length - 1]!.devLoss);
     expect(state.samples).toStrictEqual(model.sample({ count: 20, seed: run.seed, temperature: state.temperature }));
-    await page.selectOption('#kind', 'mlp');
-    expect(await page.inputValue('#blockSize')).toBe('3');
-    expect(pageErrors).toEqual([]);
+    await demo.page.selectOption('#kind', 'mlp');
+    expect(await demo.page.inputValue('#blockSize')).toBe('3');
+    expect(demo.pageErrors).toEqual([]);
   }, 180_000);
 
   it('explains bad input: an empty list, too few words, a huge file', async () => {
-    await page.check('input[name=source][value=custom]');
-    await page.fill('#words', '   \n\n');
-    await page.click('#train');
-    await expect.poll(() => page.textContent('#data-status')).toMatch(/empty/);
-    expect(await page.getAttribute('#data-status', 'class')).toContain('error');
+    await demo.page.check('input[name=source][value=custom]');
+    await demo.page.fill('#words', '   \n\n');
+    await demo.page.click('#train');
+    await expect.poll(() => demo.page.textContent('#data-status')).toMatch(/empty/);
+    expect(await demo.page.getAttribute('#data-status', 'class')).toContain('error');
 
-    await page.fill('#words', 'ann\nbob');
-    await page.click('#train');
-    await expect.poll(() => page.textContent('#data-status')).toMatch(/only 2 words/);
+    await demo.page.fill('#words', 'ann\nbob');
+    await demo.page.click('#train');
+    await expect.poll(() => demo.page.textContent('#data-status')).toMatch(/only 2 words/);
 
     // a file on disk: Chromium reads it by path (a 6 MB buffer through the DevTools protocol takes seconds)
-    const huge = join(fx.dist, 'huge.txt');
+    const huge = join(demo.fx.dist, 'huge.txt');
     writeFileSync(huge, Buffer.alloc(6 * 1024 * 1024, 'a\n'));
-    await page.setInputFiles('#file', huge);
-    await expect.poll(() => page.textContent('#data-status')).toMatch(/huge\.txt.*6\.0 MB.*up to 5 MB/);
+    await demo.page.setInputFiles('#file', huge);
+    await expect.poll(() => demo.page.textContent('#data-status')).toMatch(/huge\.txt.*6\.0 MB.*up to 5 MB/);
 
     // a '.' in a word: said in the Words panel, in plain words (no library message), the earlier error gone
-    await page.fill('#words', 'anna\nbo.b\n' + 'x\n'.repeat(20));
-    await page.click('#train');
-    await expect.poll(() => page.textContent('#data-status')).toMatch(/^Line 2, "bo\.b", contains a '\.'/);
-    expect(await page.textContent('#data-status')).not.toMatch(/only 2 words|Vocabulary/);
-    expect(await page.textContent('#train-status')).toBe('');
-    expect(pageErrors).toEqual([]);
+    await demo.page.fill('#words', 'anna\nbo.b\n' + 'x\n'.repeat(20));
+    await demo.page.click('#train');
+    await expect.poll(() => demo.page.textContent('#data-status')).toMatch(/^Line 2, "bo\.b", contains a '\.'/);
+    expect(await demo.page.textContent('#data-status')).not.toMatch(/only 2 words|Vocabulary/);
+    expect(await demo.page.textContent('#train-status')).toBe('');
+    expect(demo.pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -4,46 +4,34 @@
  * chart grows with the guide line at −3. Saved as test-artifacts/demo-diagnostics.png.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoState } from '../../web/main.ts';
-import { ARTIFACTS, openDemo, type BrowserFixture } from './setup.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useDemo } from './setup.ts';
 
-let fx: BrowserFixture;
-let page: Page;
-let pageErrors: string[] = [];
-
-beforeAll(async () => {
-  ({ fx, page, pageErrors } = await openDemo({ width: 1200, height: 900 }));
-}, 120_000);
-
-afterAll(async () => {
-  await fx?.dispose();
-});
+const demo = useDemo({ width: 1200, height: 900 });
 
 describe('demo diagnostics panel', () => {
   it('naive init without BatchNorm: loss starts far above ln 27, tanh saturates, update:data is charted', async () => {
-    await page.selectOption('#kind', 'mlp');
-    await page.fill('#hidden', '64,64');
-    await page.setChecked('#batchNorm', false);
-    await page.selectOption('#init', 'naive');
-    await page.fill('#steps', '300');
-    await page.fill('#decayStep', ''); // never
-    await page.fill('#evalEvery', '100');
-    await page.fill('#diagnosticsEvery', '100');
-    await page.click('#train');
-    await page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = (await page.evaluate(() => window.makemoreDemo)) as DemoState;
+    await demo.page.selectOption('#kind', 'mlp');
+    await demo.page.fill('#hidden', '64,64');
+    await demo.page.setChecked('#batchNorm', false);
+    await demo.page.selectOption('#init', 'naive');
+    await demo.page.fill('#steps', '300');
+    await demo.page.fill('#decayStep', ''); // never
+    await demo.page.fill('#evalEvery', '100');
+    await demo.page.fill('#diagnosticsEvery', '100');
+    await demo.page.click('#train');
+    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
+    const state = await demo.state();
     expect(state.error).toBe('');
-    expect(pageErrors).toEqual([]);
+    expect(demo.pageErrors).toEqual([]);
     expect(state.config!.init).toBe('naive');
     expect(state.losses[0]!).toBeGreaterThan(15);
 
-    const panel = page.locator('#diagnostics-panel');
+    const panel = demo.page.locator('#diagnostics-panel');
     await panel.scrollIntoViewIfNeeded();
     await panel.screenshot({ path: join(ARTIFACTS, 'demo-diagnostics.png') });
     // one series and one legend entry per tanh layer, over the fixed [−1, 1] axis, with the step in the title
-    const act = page.locator('#diag-activations svg');
+    const act = demo.page.locator('#diag-activations svg');
     expect(await act.count()).toBe(1);
     expect(await act.locator('polyline.series').count()).toBe(2);
     const legends = await act.locator('g.legend-entry text').allTextContents();
@@ -53,9 +41,9 @@ describe('demo diagnostics panel', () => {
     expect(await act.locator('title').textContent()).toBe('Activations at step 300');
     const saturated = legends.map((l) => Number(/saturated: ([\d.]+)%/.exec(l)![1]));
     expect(Math.max(...saturated)).toBeGreaterThan(50);
-    expect(await page.locator('#diag-status').textContent()).toMatch(/saturated/);
+    expect(await demo.page.locator('#diag-status').textContent()).toMatch(/saturated/);
     // update:data: the three weight matrices and the embedding, one point per diagnostics step, and the guide line
-    const upd = page.locator('#diag-updates svg');
+    const upd = demo.page.locator('#diag-updates svg');
     expect(await upd.locator('polyline.series').count()).toBe(4);
     const points = await upd.locator('polyline.series').first().getAttribute('points');
     expect(points!.trim().split(' ')).toHaveLength(3);

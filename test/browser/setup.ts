@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, ROOT } from '../../scripts/build.ts';
 import { serveStatic, type StaticServer } from '../../scripts/static-server.ts';
+import { afterAll, beforeAll } from 'vitest';
+import type { DemoState } from '../../web/main.ts';
 import { launchChromium, type TestBrowser } from './chromium.ts';
 
 /** Screenshots and other outputs of the browser tests (gitignored). */
@@ -62,4 +64,24 @@ export async function openDemo(viewport?: { width: number; height: number }): Pr
   await page.goto(fx.server.url);
   await page.waitForSelector('body[data-worker=ready]', { timeout: 30_000 });
   return { fx, page, pageErrors };
+}
+
+/** A test file's demo page: {@link DemoPage} (filled in before the file's tests) and the page's `window.makemoreDemo`. */
+export interface DemoForTests extends DemoPage {
+  state(): Promise<DemoState>;
+}
+
+/**
+ * Opens the demo once for the calling test file (before its tests; closed after them): call it at the top level of
+ * the file and read `demo.page`, `demo.pageErrors` and `demo.fx` inside the tests.
+ */
+export function useDemo(viewport?: { width: number; height: number }): DemoForTests {
+  const demo = { state: () => demo.page.evaluate(() => window.makemoreDemo) } as DemoForTests;
+  beforeAll(async () => {
+    Object.assign(demo, await openDemo(viewport));
+  }, 120_000);
+  afterAll(async () => {
+    await demo.fx?.dispose();
+  });
+  return demo;
 }
