@@ -7,22 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.ts';
+import { runHere } from './helpers/cli-run.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { loadModelFile } from '../src/io/model-file-node.ts';
 
 let dir: string;
 let data: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    onInterrupt: () => () => {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = runHere;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'makemore-resume-'));

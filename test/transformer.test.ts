@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.ts';
+import { runHere } from './helpers/cli-run.ts';
 import { defaultNames } from '../src/data/default-names.ts';
 import { buildSequences } from '../src/data/sequences.ts';
 import { Vocabulary } from '../src/data/vocabulary.ts';
@@ -123,13 +123,7 @@ describe('makemore CLI with --model transformer and bow', { timeout: 60_000 }, (
     writeFileSync(join(dir, 'words.txt'), words.join('\n'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = async (argv: string[]) => {
-    let stdout = '', stderr = '';
-    const code = await runCli(argv, {
-      stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, onInterrupt: () => () => {},
-    });
-    return { code, stdout, stderr };
-  };
+  const cli = runHere;
 
   it('train → sample → eval → plot, and --resume continues bit for bit', async () => {
     const data = join(dir, 'words.txt'), a = join(dir, 'a.json'), b = join(dir, 'b.json'), c = join(dir, 'c.json');

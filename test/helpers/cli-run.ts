@@ -55,3 +55,8 @@ export async function runInProcess(cwd: string, args: string[]): Promise<Run> {
     process.chdir(previous);
   }
 }
+
+/** {@link runInProcess} in the current directory: for tests that pass absolute paths only. */
+export function runHere(args: string[]): Promise<Run> {
+  return runInProcess(process.cwd(), args);
+}
