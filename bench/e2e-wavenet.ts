@@ -8,6 +8,7 @@ import { Vocabulary } from '../src/data/vocabulary.ts';
 import { WaveNet } from '../src/models/wavenet.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
+import { withRoof } from './lib/roof.ts';
 import type { GroupSpec } from './lib/run.ts';
 import type { Case } from './lib/timing.ts';
 import { BATCHES, drawBatches, finite, ourStepCase, TF_EMBEDDING, TF_EMBEDDING_NOTE } from './lib/step-cases.ts';
@@ -75,7 +76,7 @@ export function wavenetGroup(corpus: Corpus, c: WaveNetBenchConfig, backends: Ou
           dispose: () => model.dispose(),
         });
       }
-      return cases;
+      return withRoof(cases);
     },
   };
 }

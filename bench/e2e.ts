@@ -18,6 +18,7 @@ import { NeuralBigram, type GradientPath } from '../src/models/bigram.ts';
 import { MLP } from '../src/models/mlp.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
+import { withRoof } from './lib/roof.ts';
 import type { GroupSpec } from './lib/run.ts';
 import type { Case } from './lib/timing.ts';
 import { TfBigram, type BigramPath } from './tfjs/bigram.ts';
@@ -93,7 +94,7 @@ function mlpGroup(corpus: Corpus, c: MlpBenchConfig, backends: OurBackends): Gro
           dispose: () => model.dispose(),
         });
       }
-      return cases;
+      return withRoof(cases);
     },
   };
 }

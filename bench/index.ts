@@ -7,7 +7,7 @@
  *   npm run bench -- --table          the Markdown table (and the targets) on stdout instead of the JSON lines
  *   npm run bench -- --filter=mlp     only the groups whose bench or shape/config contains the text
  *   npm run bench -- --only=e2e       only the end-to-end groups (or --only=kernels)
- *   npm run bench -- --impl=wasm,js   only these implementations (wasm, js, tfjs-wasm, tfjs-cpu; no ratios to a missing one)
+ *   npm run bench -- --impl=wasm,js   only these implementations (wasm, js, tfjs-wasm, tfjs-cpu, simd-roof; no ratios to a missing one)
  *   npm run bench -- --profile        only the profile: every model step on our two backends, timed, then profiled
  *
  * Every run (full or --quick) profiles each model step of ours after its group was timed: every kernel call of half a
@@ -15,6 +15,10 @@
  * `KERNEL_TABLE` counts them), its GFLOP/s (over the plain median) and the share of the step per kernel family and
  * outside the kernels are known.
  * `--profile` skips the kernel groups and TF.js (a minute instead of several).
+ *
+ * Every matmul-bound model step (MLP, WaveNet, RNN/GRU/LSTM, Transformer) also gets a `simd-roof` case in its group
+ * (bench/lib/roof.ts): the step's FLOPs as mul + add pairs on registers alone, timed interleaved with it — the
+ * step's floor on this machine in this run, so `simd-roof ÷ wasm` is the share of the step no kernel could remove.
  *
  * stdout: one JSON line per implementation and group,
  *   {"bench":"matmul","impl":"wasm","shape":"32x30x200","median_us":…,"gflops":…,"runs":…}
@@ -34,7 +38,7 @@ import type { StepProfile } from './lib/profile.ts';
 import { profileLine, profileTable } from './lib/profile-report.ts';
 import { jsonLine, table } from './lib/report.ts';
 import { FULL_PROFILE, QUICK_PROFILE, runGroups, type BenchOutput, type GroupSpec } from './lib/run.ts';
-import { checkTargets, formatTargets } from './lib/targets.ts';
+import { checkTargets, formatTargets, part3Floor } from './lib/targets.ts';
 import { FULL_TIMING, QUICK_TIMING, type Result } from './lib/timing.ts';
 import { initTf } from './tfjs/setup.ts';
 
@@ -50,7 +54,7 @@ export interface BenchArgs {
   profile: boolean;
 }
 
-const IMPLS = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu'];
+const IMPLS = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu', 'simd-roof'];
 
 /** Parses the flags above; unknown flags throw, naming the flag. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
@@ -89,7 +93,7 @@ export async function runBench(args: BenchArgs, out: BenchOutput): Promise<Resul
   const groups: GroupSpec[] = [];
   if (args.only !== 'e2e' && !args.profile) groups.push(...kernelGroups(backends, args.quick));
   if (args.only !== 'kernels') groups.push(...e2eGroups(corpus, backends, args.quick));
-  const impls = args.impls ?? (args.profile ? ['wasm', 'js'] : undefined);
+  const impls = args.impls ?? (args.profile ? ['wasm', 'js', 'simd-roof'] : undefined);
   const results = await runGroups(groups, args.quick ? QUICK_TIMING : FULL_TIMING, args.filter, out, {
     ...(impls ? { impls: new Set(impls) } : {}),
     profile: args.quick ? QUICK_PROFILE : FULL_PROFILE,
@@ -101,7 +105,8 @@ export async function runBench(args: BenchArgs, out: BenchOutput): Promise<Resul
 /** The table plus the target checks, then the profile table when there are profiles, as Markdown. */
 export function summary(results: readonly Result[], profiles: readonly StepProfile[] = []): string {
   const checks = checkTargets(results, mlpLabel(MLP_CONFIGS[0]!));
-  const text = `${table(results)}\n\nTargets (ours = wasm):\n${formatTargets(checks)}\n`;
+  const floor = part3Floor(results, mlpLabel(MLP_CONFIGS[0]!));
+  const text = `${table(results)}\n\nTargets (ours = wasm):\n${formatTargets(checks)}\n${floor ? `${floor}\n` : ''}`;
   return profiles.length ? `${text}\nProfile of the model steps:\n\n${profileTable(profiles)}\n` : text;
 }
 

@@ -11,6 +11,7 @@ import { RecurrentLM, RECURRENT_KINDS, type RecurrentKind } from '../src/models/
 import { Rng } from '../src/rng.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
+import { withRoof } from './lib/roof.ts';
 import type { GroupSpec } from './lib/run.ts';
 import { ourStepCase } from './lib/step-cases.ts';
 import type { Case } from './lib/timing.ts';
@@ -88,7 +89,7 @@ function recurrentGroup(corpus: Corpus, cell: RecurrentKind, backends: OurBacken
           dispose: () => model.dispose(),
         });
       }
-      return cases;
+      return withRoof(cases);
     },
   };
 }

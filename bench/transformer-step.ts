@@ -9,6 +9,7 @@ import { Transformer } from '../src/models/transformer.ts';
 import { Rng } from '../src/rng.ts';
 import type { Corpus } from './lib/data.ts';
 import type { OurBackends } from './lib/kernel-cases.ts';
+import { withRoof } from './lib/roof.ts';
 import type { GroupSpec } from './lib/run.ts';
 import { ourStepCase } from './lib/step-cases.ts';
 import type { Case } from './lib/timing.ts';
@@ -81,7 +82,7 @@ export function transformerGroup(corpus: Corpus, backends: OurBackends): GroupSp
           dispose: () => model.dispose(),
         });
       }
-      return cases;
+      return withRoof(cases);
     },
   };
 }

@@ -2,7 +2,8 @@
  * Keeps the benchmarks honest and alive, without timing anything:
  * - the TF.js models compute the same losses and updates as ours from the same weights, so the end-to-end
  *   comparison times the same work;
- * - `npm run bench -- --quick` runs every group and prints JSON lines of the documented shape;
+ * - `npm run bench -- --quick` runs every group and prints JSON lines of the documented shape, with each model
+ *   step's floor (`simd-roof`) doing the FLOPs its profile counts;
  * - `npm run bench:kernels -- --quick` times every kernel of the contract on both backends, in the same format.
  */
 import { execFile } from 'node:child_process';
@@ -183,6 +184,14 @@ describe('npm run bench -- --quick', () => {
       }
     }
     expect(profiles.every((p) => p.impl === 'wasm' || p.impl === 'js')).toBe(true);
+    // each model step's floor: its FLOPs, as the profile counted them, at the SIMD128 roof, timed in the same group
+    for (const bench of ['mlp-step', 'wavenet-step', 'rnn-step', 'gru-step', 'lstm-step', 'transformer-step']) {
+      const roof = lines.find((l) => l.bench === bench && l.impl === 'simd-roof');
+      expect(roof, `simd-roof of ${bench}`).toBeDefined();
+      const p = profiles.find((l) => l.bench === bench && l.impl === 'wasm' && l.config === roof!.config);
+      const roofFlops = (roof!.gflops as number) * (roof!.median_us as number) * 1e3;
+      expect(Math.abs(roofFlops / p!.profile.flops - 1), `${bench}: roof FLOPs ${roofFlops} vs ${p!.profile.flops}`).toBeLessThan(0.01);
+    }
     const bigram = lines.filter((l) => l.bench === 'bigram-step').map((l) => String(l.config));
     expect(bigram.some((c) => c.startsWith('per-example'))).toBe(true);
     expect(bigram.some((c) => c.startsWith('count'))).toBe(true);
@@ -190,6 +199,7 @@ describe('npm run bench -- --quick', () => {
     expect(stderr).toContain('| bench | shape / config |');
     expect(stderr).toContain('MLP step, part-3 config, vs TF.js wasm');
     expect(stderr).toContain('WaveNet step, part-5 config, vs our JS backend');
+    expect(stderr).toMatch(/MLP step, part-3 config: .* µs \(target ≤ 50 µs, issue 16\) (NOT )?met\. Its .* its floor/);
     expect(stderr).toContain('| bench | config | impl | step | FLOP/step | GF/s |');
   });
 

@@ -31,7 +31,7 @@ export function ratioToReference(r: Result, group: readonly Result[]): number | 
 }
 
 /** Column order of the implementations in the table (others follow in order of appearance). */
-const IMPL_ORDER = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu'];
+const IMPL_ORDER = ['wasm', 'js', 'tfjs-wasm', 'tfjs-cpu', 'simd-roof'];
 
 /**
  * A Markdown table with one row per comparison group (bench + shape/config): the median of each implementation,

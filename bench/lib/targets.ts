@@ -70,6 +70,28 @@ export function checkTargets(results: readonly Result[], part3Label: string): Ta
   return out;
 }
 
+/** Issue 16's absolute goal for the part-3 MLP step, on a quiet machine. */
+export const PART3_GOAL_US = 50;
+
+/**
+ * The part-3 MLP step against issue 16's ≤ 50 µs and against its FLOP floor measured in the same run (the
+ * `simd-roof` case, bench/lib/roof.ts), as one Markdown line; undefined when either was not measured.
+ */
+export function part3Floor(results: readonly Result[], part3Label: string): string | undefined {
+  const find = (impl: string) => results.find((r) => r.bench === 'mlp-step' && r.config === part3Label && r.impl === impl);
+  const step = find('wasm');
+  const roof = find('simd-roof');
+  if (!step || !roof || roof.gflops === undefined) return undefined;
+  const met = step.median_us <= PART3_GOAL_US ? 'met' : 'NOT met';
+  const flops = roof.gflops * roof.median_us * 1e3;
+  const ratio = step.median_us / roof.median_us;
+  return `- MLP step, part-3 config: ${step.median_us.toFixed(1)} µs (target ≤ ${PART3_GOAL_US} µs, issue 16) ${met}. ` +
+    `Its ${(flops / 1e6).toFixed(2)} MFLOP at this run's SIMD128 roof (${roof.gflops.toFixed(1)} GF/s) take ` +
+    `${roof.median_us.toFixed(1)} µs: the step is ${ratio.toFixed(2)}× its floor, and ≤ ${PART3_GOAL_US} µs needs the ` +
+    `whole step at ${(flops / PART3_GOAL_US / 1e3).toFixed(1)} GF/s, or a roof of ` +
+    `${((roof.gflops * step.median_us) / PART3_GOAL_US).toFixed(1)} GF/s at that ratio`;
+}
+
 /** The checks as Markdown lines. */
 export function formatTargets(checks: readonly TargetCheck[]): string {
   return checks
