@@ -102,29 +102,58 @@ function geluExp(x: v128): v128 {
   return expV(f32x4.mul(f32x4.splat(-2 * GELU_K), f32x4.add(x, f32x4.mul(f32x4.splat(GELU_C), x3))));
 }
 
-/** y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) over n elements (y may alias x). */
-export function geluForward(y: usize, x: usize, n: i32): void {
-  const one = f32x4.splat(1);
-  for (let j = 0; j < n; j += 4) {
-    const o = <usize>j << 2, r = min(n - j, 4);
-    const v = loadPartial(x + o, r);
-    // ½x(1 + tanh u) = x / (1 + e^(−2u)); expV saturates at e^88, so a very negative x gives a tiny −y, not NaN
-    storePartial(y + o, f32x4.div(v, f32x4.add(one, geluExp(v))), r);
-  }
+/** ½x(1 + tanh u) = x / (1 + e^(−2u)); expV saturates at e^88, so a very negative x gives a tiny −y, not NaN. */
+@inline
+function geluV(v: v128): v128 {
+  return f32x4.div(v, f32x4.add(f32x4.splat(1), geluExp(v)));
 }
 
-/** dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²)), t the forward's tanh (dx may alias dy); see geluExp. */
-export function geluBackward(dx: usize, dy: usize, x: usize, n: i32): void {
-  const one = f32x4.splat(1);
-  for (let j = 0; j < n; j += 4) {
-    const o = <usize>j << 2, r = min(n - j, 4);
-    const v = loadPartial(x + o, r);
-    const e = geluExp(v);
-    const s = f32x4.div(one, f32x4.add(one, e)); // ½(1 + t) = σ(2u)
-    const du = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_C), f32x4.mul(v, v))));
-    // ½(1 − t²) = 2·σ(2u)·σ(−2u) = 2·s·(e·s) (e ≤ e^88 is finite, so e·s is too)
-    const sech2half = f32x4.mul(f32x4.add(s, s), f32x4.mul(e, s));
-    const g = f32x4.add(s, f32x4.mul(f32x4.mul(v, sech2half), du));
-    storePartial(dx + o, f32x4.mul(loadPartial(dy + o, r), g), r);
+/** y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))) over n elements (y may alias x). */
+export function geluForward(y: usize, x: usize, n: i32): void {
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let j: usize = 0;
+  // two vectors per iteration, as tanhForward: two exp chains in flight (both loaded before either is stored)
+  for (; j + 16 < body; j += 32) {
+    const a = geluV(v128.load(x + j));
+    const b = geluV(v128.load(x + j + 16));
+    v128.store(y + j, a);
+    v128.store(y + j + 16, b);
   }
+  if (j < body) {
+    v128.store(y + j, geluV(v128.load(x + j)));
+    j += 16;
+  }
+  if (tail) storePartial(y + j, geluV(loadPartial(x + j, tail)), tail);
+}
+
+/** GELU′(x) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²), t = tanh u; see geluExp. */
+@inline
+function geluGradV(v: v128): v128 {
+  const one = f32x4.splat(1);
+  const e = geluExp(v);
+  const s = f32x4.div(one, f32x4.add(one, e)); // ½(1 + t) = σ(2u)
+  const du = f32x4.mul(f32x4.splat(GELU_K), f32x4.add(one, f32x4.mul(f32x4.splat(3 * GELU_C), f32x4.mul(v, v))));
+  // ½(1 − t²) = 2·σ(2u)·σ(−2u) = 2·s·(e·s) (e ≤ e^88 is finite, so e·s is too)
+  const sech2half = f32x4.mul(f32x4.add(s, s), f32x4.mul(e, s));
+  return f32x4.add(s, f32x4.mul(f32x4.mul(v, sech2half), du));
+}
+
+/** dx = dy·GELU′(x) over n elements (dx may alias dy). */
+export function geluBackward(dx: usize, dy: usize, x: usize, n: i32): void {
+  const tail = n & 3;
+  const body = <usize>(n - tail) << 2;
+  let j: usize = 0;
+  // two vectors per iteration, as geluForward (both of dy read before either dx is written)
+  for (; j + 16 < body; j += 32) {
+    const a = f32x4.mul(v128.load(dy + j), geluGradV(v128.load(x + j)));
+    const b = f32x4.mul(v128.load(dy + j + 16), geluGradV(v128.load(x + j + 16)));
+    v128.store(dx + j, a);
+    v128.store(dx + j + 16, b);
+  }
+  if (j < body) {
+    v128.store(dx + j, f32x4.mul(v128.load(dy + j), geluGradV(v128.load(x + j))));
+    j += 16;
+  }
+  if (tail) storePartial(dx + j, f32x4.mul(loadPartial(dy + j, tail), geluGradV(loadPartial(x + j, tail))), tail);
 }

@@ -19,7 +19,17 @@ export function sigmoidForward(y: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  for (; j < body; j += 16) v128.store(y + j, sigmoidV(v128.load(x + j)));
+  // two vectors per iteration, as tanhForward: two exp chains in flight (both loaded before either is stored)
+  for (; j + 16 < body; j += 32) {
+    const a = sigmoidV(v128.load(x + j));
+    const b = sigmoidV(v128.load(x + j + 16));
+    v128.store(y + j, a);
+    v128.store(y + j + 16, b);
+  }
+  if (j < body) {
+    v128.store(y + j, sigmoidV(v128.load(x + j)));
+    j += 16;
+  }
   if (tail) storePartial(y + j, sigmoidV(loadPartial(x + j, tail)), tail);
 }
 

@@ -100,7 +100,8 @@ describe.each(BACKEND_NAMES)('%s backend: transformer kernels', (name) => {
     });
   });
 
-  it.each([1, 3, 4, 5, 27, 1001])('gelu n=%i: forward vs the float64 formula, backward vs its derivative', (n) => {
+  // 8, 12, 13: two vectors at a time, then a lone vector and a tail
+  it.each([1, 3, 4, 5, 8, 12, 13, 27, 1001])('gelu n=%i: forward vs the float64 formula, backward vs its derivative', (n) => {
     scoped(be, () => {
       const rng = new TestRng(n + 5);
       const x = rng.normals(n, 3), G = rng.normals(n, 1);
@@ -111,6 +112,23 @@ describe.each(BACKEND_NAMES)('%s backend: transformer kernels', (name) => {
       be.geluBackward(dx.ptr, putF32(be, G), px, n);
       const fd = Array.from(x, (v, i) => G[i]! * (geluRef(v + 1e-4) - geluRef(v - 1e-4)) / 2e-4);
       expectClose(readOut(be, dx), fd, 1e-5, `gelu' ${n}`, 1e-5);
+    });
+  });
+
+  it.each([5, 12, 27])('gelu n=%i in place: y over x and dx over dy give the bits of the separate buffers', (n) => {
+    scoped(be, () => {
+      const rng = new TestRng(n + 11);
+      const x = rng.normals(n, 3), G = rng.normals(n, 1);
+      const px = putF32(be, x), y = makeOut(be, n);
+      be.geluForward(y.ptr, px, n);
+      const inPlace = putF32(be, x);
+      be.geluForward(inPlace, inPlace, n);
+      expect(readF32(be, inPlace, n)).toEqual(readOut(be, y));
+      const dx = makeOut(be, n);
+      be.geluBackward(dx.ptr, putF32(be, G), px, n);
+      const dy = putF32(be, G);
+      be.geluBackward(dy, dy, px, n);
+      expect(readF32(be, dy, n)).toEqual(readOut(be, dx));
     });
   });
 

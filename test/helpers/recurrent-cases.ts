@@ -11,7 +11,8 @@ type Add = (kernel: KernelName, label: string, run: (be: Backend, rng: TestRng) 
 
 /** Adds one or more cases per recurrent kernel. */
 export function addRecurrentCases(add: Add): void {
-  for (const n of [1, 7, 4099]) {
+  // 12: a pair of vectors then a lone one (the forward's two-at-a-time loop and its odd vector)
+  for (const n of [1, 7, 12, 4099]) {
     add('sigmoidForward', `n=${n}`, (be, rng) => {
       const y = putF32(be, new Float32Array(n));
       be.sigmoidForward(y, putF32(be, rng.normals(n, 6)), n);
