@@ -113,17 +113,13 @@ export function geluForward(y: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  // two vectors per iteration, as tanhForward: two exp chains in flight (both loaded before either is stored)
-  for (; j + 16 < body; j += 32) {
-    const a = geluV(v128.load(x + j));
-    const b = geluV(v128.load(x + j + 16));
-    v128.store(y + j, a);
-    v128.store(y + j + 16, b);
+  // four vectors per iteration, as tanhForward: four exp chains in flight (all loaded before any is stored)
+  for (; j + 48 < body; j += 64) {
+    const a = geluV(v128.load(x + j)), b = geluV(v128.load(x + j, 16));
+    const c = geluV(v128.load(x + j, 32)), d = geluV(v128.load(x + j, 48));
+    v128.store(y + j, a); v128.store(y + j, b, 16); v128.store(y + j, c, 32); v128.store(y + j, d, 48);
   }
-  if (j < body) {
-    v128.store(y + j, geluV(v128.load(x + j)));
-    j += 16;
-  }
+  for (; j < body; j += 16) v128.store(y + j, geluV(v128.load(x + j)));
   if (tail) storePartial(y + j, geluV(loadPartial(x + j, tail)), tail);
 }
 
@@ -144,16 +140,14 @@ export function geluBackward(dx: usize, dy: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  // two vectors per iteration, as geluForward (both of dy read before either dx is written)
-  for (; j + 16 < body; j += 32) {
+  // four vectors per iteration, as geluForward (all of dy read before any dx is written)
+  for (; j + 48 < body; j += 64) {
     const a = f32x4.mul(v128.load(dy + j), geluGradV(v128.load(x + j)));
-    const b = f32x4.mul(v128.load(dy + j + 16), geluGradV(v128.load(x + j + 16)));
-    v128.store(dx + j, a);
-    v128.store(dx + j + 16, b);
+    const b = f32x4.mul(v128.load(dy + j, 16), geluGradV(v128.load(x + j, 16)));
+    const c = f32x4.mul(v128.load(dy + j, 32), geluGradV(v128.load(x + j, 32)));
+    const d = f32x4.mul(v128.load(dy + j, 48), geluGradV(v128.load(x + j, 48)));
+    v128.store(dx + j, a); v128.store(dx + j, b, 16); v128.store(dx + j, c, 32); v128.store(dx + j, d, 48);
   }
-  if (j < body) {
-    v128.store(dx + j, f32x4.mul(v128.load(dy + j), geluGradV(v128.load(x + j))));
-    j += 16;
-  }
+  for (; j < body; j += 16) v128.store(dx + j, f32x4.mul(v128.load(dy + j), geluGradV(v128.load(x + j))));
   if (tail) storePartial(dx + j, f32x4.mul(loadPartial(dy + j, tail), geluGradV(loadPartial(x + j, tail))), tail);
 }

@@ -19,17 +19,7 @@ export function sigmoidForward(y: usize, x: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
-  // two vectors per iteration, as tanhForward: two exp chains in flight (both loaded before either is stored)
-  for (; j + 16 < body; j += 32) {
-    const a = sigmoidV(v128.load(x + j));
-    const b = sigmoidV(v128.load(x + j + 16));
-    v128.store(y + j, a);
-    v128.store(y + j + 16, b);
-  }
-  if (j < body) {
-    v128.store(y + j, sigmoidV(v128.load(x + j)));
-    j += 16;
-  }
+  for (; j < body; j += 16) v128.store(y + j, sigmoidV(v128.load(x + j)));
   if (tail) storePartial(y + j, sigmoidV(loadPartial(x + j, tail)), tail);
 }
 
@@ -60,7 +50,20 @@ export function transposeBT(dst: usize, src: usize, B: i32, T: i32, D: i32): voi
 export function gruGatesForward(rz: usize, hr: usize, hprev: usize, B: i32, D: i32): void {
   const row = <usize>D << 2;
   for (let b = 0; b < B; b++) {
-    for (let j = 0; j < D; j += 4) {
+    let j = 0;
+    // two vectors of each gate per iteration: four σ chains in flight
+    for (; j + 8 <= D; j += 8) {
+      const o = <usize>j << 2;
+      const r0 = sigmoidV(v128.load(rz + o)), r1 = sigmoidV(v128.load(rz + o, 16));
+      const z0 = sigmoidV(v128.load(rz + row + o)), z1 = sigmoidV(v128.load(rz + row + o, 16));
+      v128.store(rz + o, r0);
+      v128.store(rz + o, r1, 16);
+      v128.store(rz + row + o, z0);
+      v128.store(rz + row + o, z1, 16);
+      v128.store(hr + o, f32x4.mul(r0, v128.load(hprev + o)));
+      v128.store(hr + o, f32x4.mul(r1, v128.load(hprev + o, 16)), 16);
+    }
+    for (; j < D; j += 4) {
       const w = min(D - j, 4);
       const o = <usize>j << 2;
       const r = sigmoidV(loadPartial(rz + o, w));
@@ -76,7 +79,19 @@ export function gruGatesForward(rz: usize, hr: usize, hprev: usize, B: i32, D: i
 export function gruOutputForward(h: usize, n: usize, rz: usize, hprev: usize, B: i32, D: i32): void {
   const row = <usize>D << 2;
   for (let b = 0; b < B; b++) {
-    for (let j = 0; j < D; j += 4) {
+    let j = 0;
+    // two vectors per iteration: two tanh chains in flight
+    for (; j + 8 <= D; j += 8) {
+      const o = <usize>j << 2;
+      const nv0 = tanhV(v128.load(n + o)), nv1 = tanhV(v128.load(n + o, 16));
+      v128.store(n + o, nv0);
+      v128.store(n + o, nv1, 16);
+      const hp0 = v128.load(hprev + o), hp1 = v128.load(hprev + o, 16);
+      const z0 = v128.load(rz + row + o), z1 = v128.load(rz + row + o, 16);
+      v128.store(h + o, f32x4.add(hp0, f32x4.mul(z0, f32x4.sub(nv0, hp0))));
+      v128.store(h + o, f32x4.add(hp1, f32x4.mul(z1, f32x4.sub(nv1, hp1))), 16);
+    }
+    for (; j < D; j += 4) {
       const w = min(D - j, 4);
       const o = <usize>j << 2;
       const nv = tanhV(loadPartial(n + o, w));
@@ -132,6 +147,26 @@ export function gruGatesBackward(drz: usize, dhprev: usize, dhr: usize, rz: usiz
   }
 }
 
+/** σ(i), σ(f), tanh(g), σ(o) of two vectors of gates (a, a + 16) in place, then c, tanh(c) and h of both. */
+@inline
+function lstmCellPair(c: usize, tc: usize, h: usize, gates: usize, cprev: usize, row: usize): void {
+  // every load before any store, so all ten σ/tanh chains can be in flight at once
+  const i0 = sigmoidV(v128.load(gates)), i1 = sigmoidV(v128.load(gates, 16));
+  const f0 = sigmoidV(v128.load(gates + row)), f1 = sigmoidV(v128.load(gates + row, 16));
+  const g0 = tanhV(v128.load(gates + 2 * row)), g1 = tanhV(v128.load(gates + 2 * row, 16));
+  const o0 = sigmoidV(v128.load(gates + 3 * row)), o1 = sigmoidV(v128.load(gates + 3 * row, 16));
+  const c0 = f32x4.add(f32x4.mul(f0, v128.load(cprev)), f32x4.mul(i0, g0));
+  const c1 = f32x4.add(f32x4.mul(f1, v128.load(cprev, 16)), f32x4.mul(i1, g1));
+  const t0 = tanhV(c0), t1 = tanhV(c1);
+  v128.store(gates, i0); v128.store(gates, i1, 16);
+  v128.store(gates + row, f0); v128.store(gates + row, f1, 16);
+  v128.store(gates + 2 * row, g0); v128.store(gates + 2 * row, g1, 16);
+  v128.store(gates + 3 * row, o0); v128.store(gates + 3 * row, o1, 16);
+  v128.store(c, c0); v128.store(c, c1, 16);
+  v128.store(tc, t0); v128.store(tc, t1, 16);
+  v128.store(h, f32x4.mul(o0, t0)); v128.store(h, f32x4.mul(o1, t1), 16);
+}
+
 /**
  * LSTM cell: gates [B×4D] (pre-activations i | f | g | o) become σ(i), σ(f), tanh(g), σ(o) in place; c = f·cprev +
  * i·g, tc = tanh(c) (kept for backward), h = o·tc.
@@ -139,7 +174,13 @@ export function gruGatesBackward(drz: usize, dhprev: usize, dhr: usize, rz: usiz
 export function lstmCellForward(c: usize, tc: usize, h: usize, gates: usize, cprev: usize, B: i32, D: i32): void {
   const row = <usize>D << 2;
   for (let b = 0; b < B; b++) {
-    for (let j = 0; j < D; j += 4) {
+    let j = 0;
+    // two vectors of each gate per iteration: more independent σ/tanh chains in flight
+    for (; j + 8 <= D; j += 8) {
+      const o = <usize>j << 2;
+      lstmCellPair(c + o, tc + o, h + o, gates + o, cprev + o, row);
+    }
+    for (; j < D; j += 4) {
       const w = min(D - j, 4);
       const o = <usize>j << 2;
       const i = sigmoidV(loadPartial(gates + o, w));

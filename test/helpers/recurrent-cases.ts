@@ -1,6 +1,6 @@
 /**
  * Agreement cases (wasm vs JS) for the recurrent kernels (issue 14), added to test/kernels.test.ts's table of cases.
- * Widths D of 1, 5, 64 cover the SIMD tails and the models' size.
+ * Widths D of 1, 5, 13, 64 cover the SIMD tails, the forward cells' vector pairs and the models' size.
  */
 import type { Backend } from '../../src/backend/index.ts';
 import type { KernelName } from './signatures.ts';
@@ -33,7 +33,8 @@ export function addRecurrentCases(add: Add): void {
       return [readF32(be, dst, B * T * D)];
     });
   }
-  for (const [B, D] of [[1, 1], [3, 5], [32, 64]] as const) {
+  // 13: the forward cells' pairs of vectors, then a lone vector, then one lane
+  for (const [B, D] of [[1, 1], [3, 5], [2, 13], [32, 64]] as const) {
     const n = B * D;
     add('gruGatesForward', `${B}×${D}`, (be, rng) => {
       const rz = putF32(be, rng.normals(2 * n, 3)), hr = putF32(be, new Float32Array(n));
