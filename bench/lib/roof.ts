@@ -26,7 +26,7 @@ async function compileRoof(): Promise<RoofFn> {
   const source = readFileSync(new URL('../../assembly/bench/simd-roof.ts', import.meta.url), 'utf8');
   // the kernels' own settings (asconfig.json): -O3, SIMD on, no relaxed SIMD
   const out = await asc.compileString({ 'simd-roof.ts': source }, {
-    optimizeLevel: 3, shrinkLevel: 0, runtime: 'stub', noAssert: true, initialMemory: 1, enable: ['simd'], disable: ['relaxed-simd'],
+    optimizeLevel: 3, shrinkLevel: 1, runtime: 'stub', noAssert: true, initialMemory: 1, enable: ['simd'], disable: ['relaxed-simd'],
   });
   if (out.error || !out.binary) throw new Error(`bench: assembly/bench/simd-roof.ts did not compile: ${out.stderr.toString()}`);
   const module = await WebAssembly.compile(new Uint8Array(out.binary)); // a copy over a plain ArrayBuffer

@@ -184,10 +184,13 @@ describe('bundle in a bare page', () => {
   // the budget 51 KB. Issue 11's memory-speed model-file path (base64 through byte buffers, the checksum fed piece by
   // piece), seed, finiteness and dispose checks and escaped excerpts add ~1.6 KB: the budget was 53 KB. Issue 15's
   // Transformer and BoW (layers, models, key/value-cache sampler, 9 kernels in wasm and JS) add ~10.7 KB (61.2 KB): 62 KB. Issue 16's out-of-place optimizer steps with their finiteness check (three kernels in
-  // wasm and JS, the Net's two state copies) and packed matmulNT bring it to 62.1 KB (63,610 bytes): 64 KB
-  it('stays under 64 KB gzipped, wasm included', () => {
+  // wasm and JS, the Net's two state copies) and packed matmulNT bring it to 62.1 KB (63,610 bytes): 64 KB. Building
+  // the kernels at shrinkLevel 1 drops AssemblyScript's table-driven f64 log (its ~4 KB of tables were most of the
+  // wasm's data) for the table-free one; with issue 16's unrolled GELU and recurrent cells that is 59.6 KB (61,060
+  // bytes): back to 62 KB
+  it('stays under 62 KB gzipped, wasm included', () => {
     const bundle = readFileSync(join(fx.dist, 'makemore.js'));
-    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(64 * 1024);
+    expect(gzipSync(bundle, { level: 9 }).length).toBeLessThan(62 * 1024);
     // and the kernels really are inside: no fetch of kernels.wasm in the inlined variant
     expect(bundle.toString('utf8')).not.toContain('kernels.wasm');
   });
