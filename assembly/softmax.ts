@@ -87,6 +87,12 @@ function expInPlace(y: usize, n: i32): void {
   const tail = n & 3;
   const body = <usize>(n - tail) << 2;
   let j: usize = 0;
+  // four vectors per iteration: four exp chains in flight (one chain's latency is what bounds a one-vector loop)
+  for (; j + 48 < body; j += 64) {
+    const a = expV(v128.load(y + j)), b = expV(v128.load(y + j, 16));
+    const c = expV(v128.load(y + j, 32)), d = expV(v128.load(y + j, 48));
+    v128.store(y + j, a); v128.store(y + j, b, 16); v128.store(y + j, c, 32); v128.store(y + j, d, 48);
+  }
   for (; j < body; j += 16) v128.store(y + j, expV(v128.load(y + j)));
   if (tail) storePartial(y + j, expV(loadPartial(y + j, tail)), tail);
 }
