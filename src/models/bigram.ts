@@ -14,6 +14,7 @@ import { Net, type Workspace } from '../nn/net.ts';
 import { checkSeed } from '../seed.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { rejectModelFile } from './state-guard.ts';
@@ -402,3 +403,17 @@ function bigramContextsNll(model: NeuralBigram, c: Contexts): number {
   }
   return sum / c.count;
 }
+
+/** The neural bigram kind of the registry: full-batch gradient descent, `--weight-decay` its λ. */
+export const BIGRAM_KIND: ModelKindEntry<NeuralBigram> = {
+  summary: 'bigram: the neural bigram, one V×V weight matrix trained on the full batch (makemore part 1)',
+  options: [],
+  training: {
+    steps: 200, lr: 50, lrDecay: 'never', minibatch: false, optimizer: { kind: 'sgd' },
+    weightDecay: { meaning: 'regularization', default: 0.01 },
+  },
+  create: (vocab, s, c) => NeuralBigram.create({ vocab, seed: c.seed, regularization: s.regularization as number, backend: c.backend }),
+  fromJSON: (state, o) => NeuralBigram.fromJSON(state, o),
+  describe: (m) => `neural bigram, λ = ${m.regularization}; ${m.parameterCount} parameters; full batch`,
+  pictures: (m) => ({ heatmap: { values: m.probabilities(), mode: 'probability' } }),
+};

@@ -2,13 +2,15 @@
  * makemore.py's BoW, a cheap sequence baseline: token + position embeddings, one block of x + CausalBoW(x) (the mean
  * of the positions so far) and x + c_proj(tanh(c_fc(x))) (C → embed2 → C), then lm_head (C → V, with bias).
  */
+import { sequenceLength } from '../data/sequences.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
 import { CausalBoW, Linear, Residual, Sequential, Tanh, TokenPositionEmbedding } from '../nn/index.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { ModelState } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { checkSequenceConfig } from './sequence-config.ts';
 import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
-import { MAKEMORE_ADAMW, TORCH_LINEAR } from './transformer.ts';
+import { MAKEMORE_ADAMW, MAKEMORE_TRAINING, TORCH_LINEAR } from './transformer.ts';
 
 /** Options for {@link BoW.create}. */
 export interface BoWOptions {
@@ -77,3 +79,22 @@ function checkConfig(o: Partial<BoWOptions>, who: string): BoWConfig {
   }
   return { ...base, embed, embed2 };
 }
+
+/** The bag-of-words kind of the registry: makemore.py's settings and AdamW. */
+export const BOW_KIND: ModelKindEntry<BoW> = {
+  summary: 'bow: makemore.py\'s causal bag of words — embeddings, running mean of the positions so far, tanh MLP block',
+  options: [
+    { key: 'embed', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'C', help: 'channels (n_embd)' },
+    { key: 'embed2', flag: 'embed2', type: 'int', min: 1, default: 64, arg: 'H', help: 'hidden width of the MLP block (n_embd2)' },
+  ],
+  training: MAKEMORE_TRAINING,
+  create: (vocab, s, c) => BoW.create({
+    vocab, blockSize: sequenceLength(c.allWords), embed: s.embed as number, embed2: s.embed2 as number, seed: c.seed, backend: c.backend,
+  }),
+  fromJSON: (state, o) => BoW.fromJSON(state, o),
+  describe: (m) => {
+    const { embed, embed2, blockSize } = m.config;
+    return `bow, embed ${embed}, hidden ${embed2}, T ${blockSize}; ${m.parameterCount} parameters`;
+  },
+  pictures: (m) => ({ embedding: { weights: m.embedding(), dim: m.config.embed } }),
+};

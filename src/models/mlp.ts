@@ -5,11 +5,12 @@
  */
 import { Vocabulary } from '../data/vocabulary.ts';
 import { BatchNorm1d, Embedding, FlattenConsecutive, Linear, Sequential, Tanh, type Named } from '../nn/index.ts';
-import { checkInitScheme, linearInit, type InitScheme } from '../nn/init-schemes.ts';
+import { checkInitScheme, INIT_SCHEMES, linearInit, type InitScheme } from '../nn/init-schemes.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import { checkSeed } from '../seed.ts';
 import { ContextModel } from './context-model.ts';
 import type { ModelState } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { rejectModelFile } from './state-guard.ts';
 
 /** Options for {@link MLP.create}. */
@@ -133,3 +134,47 @@ function checkConfig(o: Partial<Omit<MLPConfig, 'hidden'>> & { hidden?: readonly
   checkSeed(seed, who);
   return { blockSize, embedDim, hidden: hidden.slice(), batchNorm, momentum, init, outputScale, hiddenScale, allowSymmetric, seed };
 }
+
+/** The MLP kind of the registry: the lecture's settings as defaults, lr 0.1 then 0.01 from steps/2. */
+export const MLP_KIND: ModelKindEntry<MLP> = {
+  summary: 'mlp: embeddings → [Linear → BatchNorm → tanh] × L → Linear (makemore parts 2–3)',
+  options: [
+    { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 3, arg: 'N', help: 'characters of context' },
+    { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 10, arg: 'D', help: 'embedding dimension per character' },
+    { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [200], arg: 'H[,H...]', help: 'hidden layer sizes, one per layer' },
+    { key: 'batchNorm', flag: 'no-batchnorm', type: 'off-switch', default: true, help: 'no BatchNorm after the hidden linear layers' },
+    {
+      key: 'init', flag: 'init', type: 'enum', values: INIT_SCHEMES, default: 'lecture', arg: 'SCHEME',
+      help: 'initialization: lecture (hidden N(0,1)·(5/3)/√fan_in, output ×0.1), kaiming, xavier, naive (every weight and bias N(0,1))',
+    },
+    {
+      key: 'outputScale', flag: 'output-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+      help: 'output weights N(0,1)·S and bias 0, whatever --init says (the lecture: 0.01)',
+    },
+    {
+      key: 'hiddenScale', flag: 'hidden-scale', type: 'optional-number', min: 0, default: null, arg: 'S',
+      help: 'hidden weights N(0,1)·S and biases N(0,1)·0.01, whatever --init says (the lecture: 0.2)',
+    },
+    {
+      key: 'allowSymmetric', flag: 'allow-symmetric', type: 'on-switch', default: false,
+      help: 'accept a zero or constant weight matrix (its identical units stay identical: see it with --diagnostics-every)',
+    },
+  ],
+  training: {
+    steps: 200000, lr: 0.1, lrDecay: 'half', minibatch: true, optimizer: { kind: 'sgd' },
+    weightDecay: { meaning: 'optimizer', default: 0 }, diagnostics: true,
+  },
+  create: (vocab, s, c) => MLP.create({
+    vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
+    batchNorm: s.batchNorm as boolean, init: s.init as InitScheme, outputScale: s.outputScale as number | null,
+    hiddenScale: s.hiddenScale as number | null, allowSymmetric: s.allowSymmetric as boolean, seed: c.seed, backend: c.backend,
+  }),
+  fromJSON: (state, o) => MLP.fromJSON(state, o),
+  describe: (m) => {
+    const { blockSize, embedDim, hidden, batchNorm, init, outputScale, hiddenScale } = m.config;
+    const scales = `${outputScale === null ? '' : `, output ×${outputScale}`}${hiddenScale === null ? '' : `, hidden ×${hiddenScale}`}`;
+    const initText = init === 'lecture' && !scales ? '' : `, init ${init}${scales}`;
+    return `mlp, block ${blockSize}, embed ${embedDim}, hidden ${hidden.join(',')}, ${batchNorm ? 'BatchNorm' : 'no BatchNorm'}${initText}; ${m.parameterCount} parameters`;
+  },
+  pictures: (m) => ({ embedding: { weights: m.embedding(), dim: m.config.embedDim } }),
+};

@@ -5,6 +5,7 @@
 import { Vocabulary } from '../data/vocabulary.ts';
 import { describeList } from '../data/words.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
@@ -182,4 +183,33 @@ export class NGramModel implements LanguageModel {
 function checkOrder(n: number, smoothing: number, where = 'NGramModel.fit: '): void {
   if (!Number.isInteger(n) || n < 1 || n > 5) throw new Error(`${where}n must be an integer from 1 to 5, got ${n}`);
   if (!(smoothing >= 0) || !Number.isFinite(smoothing)) throw new Error(`${where}smoothing must be a finite number >= 0, got ${smoothing}`);
+}
+
+/** The n-gram kind of the registry: fit by counting, so it has no training defaults. */
+export const NGRAM_KIND: ModelKindEntry<NGramModel> = {
+  summary: 'ngram: counts of n-character events with add-k smoothing (makemore part 1)',
+  options: [
+    { key: 'n', flag: 'n', type: 'int', min: 1, max: 5, default: 2, arg: 'N', help: 'order, 1 to 5 (2 is the count bigram)' },
+    { key: 'smoothing', flag: 'smoothing', type: 'number', min: 0, default: 1, arg: 'K', help: 'add-k smoothing pseudo-count' },
+  ],
+  create: async (vocab, s, c) => NGramModel.fit(c.words, { n: s.n as number, smoothing: s.smoothing as number, vocab }),
+  fromJSON: async (state) => NGramModel.fromJSON(state),
+  describe: (m) => `ngram, n = ${m.n}, add-${m.smoothing} smoothing`,
+  pictures: (m) => {
+    const values = bigramCountsOf(m);
+    return values ? { heatmap: { values, mode: 'count' } } : {};
+  },
+};
+
+/**
+ * For an n-gram model, the V×V counts of (previous, next) character pairs: the table itself for n = 2, summed over the
+ * older context characters for n > 2 (which gives exactly the bigram counts, since contexts are padded with `.`).
+ */
+export function bigramCountsOf(model: NGramModel): Float64Array | undefined {
+  const V = model.vocab.size;
+  if (model.n < 2) return undefined;
+  const table = model.counts();
+  const out = new Float64Array(V * V);
+  for (let k = 0; k < table.length; k++) out[k % (V * V)] += table[k]!;
+  return out;
 }

@@ -6,6 +6,7 @@
  * states 0; the LSTM's forget-gate bias starts at 1 (see src/nn/lstm.ts). Sampling carries the hidden state from one
  * character to the next (O(T) per word, see RecurrentSampler).
  */
+import { sequenceLength } from '../data/sequences.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
 import { Embedding, Linear, Sequential } from '../nn/index.ts';
 import { GRUCell } from '../nn/gru.ts';
@@ -15,6 +16,7 @@ import { uniformInit } from '../nn/recurrent-cell.ts';
 import { RNNCell } from '../nn/rnn.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import type { ModelState, SampleOptions } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { RecurrentSampler } from './recurrent-sampler.ts';
 import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
 
@@ -121,3 +123,44 @@ function checkConfig(o: Partial<RecurrentConfig>, who: string): RecurrentConfig 
   if (!Number.isInteger(seed)) throw new Error(`${who}: seed must be an integer, got ${seed}`);
   return { blockSize: blockSize!, embedDim, hidden, seed };
 }
+
+/**
+ * A recurrent kind (issue 14) with makemore.py's defaults: n_embd 64, n_embd2 64, AdamW lr 5e-4, betas (0.9, 0.99),
+ * eps 1e-8, weight decay 0.01, batch 32 words, constant learning rate. T is the longest word of every split + 1.
+ */
+function recurrentEntry(cell: RecurrentKind, summary: string): ModelKindEntry<RecurrentLM> {
+  return {
+    summary,
+    options: [
+      { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'D', help: 'embedding dimension per character' },
+      // one flag per name across kinds: the MLP made --hidden a list, so a recurrent model takes a list of one size
+      { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [64], arg: 'H', help: 'hidden state size (one recurrent layer)' },
+    ],
+    training: {
+      steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
+      optimizer: { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 },
+      weightDecay: { meaning: 'optimizer', default: 0.01 },
+      diagnostics: true,
+    },
+    create: (vocab, s, c) => {
+      const hidden = s.hidden as number[];
+      if (hidden.length !== 1) throw new Error(`${cell}: hidden takes one size (one recurrent layer), got ${hidden.join(',')}`);
+      return RecurrentLM.create({
+        cell, vocab, blockSize: sequenceLength(c.allWords), embedDim: s.embedDim as number, hidden: hidden[0], seed: c.seed, backend: c.backend,
+      });
+    },
+    fromJSON: (state, o) => RecurrentLM.fromJSON(state, o),
+    describe: (m) => {
+      const { blockSize, embedDim, hidden } = m.config;
+      return `${cell}, T ${blockSize}, embed ${embedDim}, hidden ${hidden}; ${m.parameterCount} parameters`;
+    },
+    pictures: (m) => ({ embedding: { weights: m.embedding(), dim: m.config.embedDim } }),
+  };
+}
+
+/** The vanilla RNN kind of the registry. */
+export const RNN_KIND = recurrentEntry('rnn', 'rnn: embeddings → vanilla RNN cell over the word → Linear at every position (makemore.py RNN)');
+/** The GRU kind of the registry. */
+export const GRU_KIND = recurrentEntry('gru', 'gru: embeddings → GRU cell over the word → Linear at every position (makemore.py GRU)');
+/** The LSTM kind of the registry. */
+export const LSTM_KIND = recurrentEntry('lstm', 'lstm: embeddings → LSTM cell over the word → Linear at every position');

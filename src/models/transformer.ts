@@ -5,6 +5,7 @@
  * Tensor names follow makemore.py's (`h.0.attn.c_attn.weight`, `ln_f.bias`, `lm_head.weight`), except the two
  * embedding tables, `embedding` (wte) and `position` (wpe).
  */
+import { sequenceLength } from '../data/sequences.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
 import {
   CausalSelfAttention, GELU, LayerNorm, Linear, Residual, Sequential, TokenPositionEmbedding, uniformInit, type LinearOptions,
@@ -13,6 +14,7 @@ import {
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import { KvSampler } from './kv-cache.ts';
 import type { ModelState, SampleOptions } from './model.ts';
+import type { ModelKindEntry, TrainingDefaults } from './model-kind.ts';
 import { SequenceModel, type SequenceConfig } from './sequence-model.ts';
 import { checkSequenceConfig } from './sequence-config.ts';
 
@@ -40,6 +42,12 @@ export interface TransformerConfig extends SequenceConfig {
 
 /** makemore.py's optimizer: torch.optim.AdamW(lr, weight_decay=0.01, betas=(0.9, 0.99), eps=1e-8) on every parameter. */
 export const MAKEMORE_ADAMW: OptimizerSpec = { kind: 'adamw', beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.01 };
+
+/** makemore.py's training: {@link MAKEMORE_ADAMW}, weight decay 0.01, constant learning rate 5e-4, 20,000 steps. */
+export const MAKEMORE_TRAINING: TrainingDefaults = {
+  steps: 20000, lr: 5e-4, lrDecay: 'never', minibatch: true,
+  optimizer: MAKEMORE_ADAMW, weightDecay: { meaning: 'optimizer', default: 0.01 },
+};
 
 /** PyTorch's default Linear initialization: weight and bias ~ U(−1/√fanIn, 1/√fanIn). */
 export const TORCH_LINEAR: LinearOptions = {
@@ -132,3 +140,24 @@ function checkConfig(o: Partial<TransformerOptions>, who: string): TransformerCo
   if (embed % heads !== 0) throw new Error(`${who}: n_embd (embed) ${embed} is not divisible by n_head (heads) ${heads}`);
   return { ...base, layers, heads, embed };
 }
+
+/** The Transformer kind of the registry: makemore.py's GPT settings and AdamW. */
+export const TRANSFORMER_KIND: ModelKindEntry<Transformer> = {
+  summary: 'transformer: makemore.py\'s GPT — token+position embeddings, pre-LayerNorm attention/GELU blocks, lm_head',
+  options: [
+    { key: 'layers', flag: 'layers', type: 'int', min: 1, default: 4, arg: 'L', help: 'Transformer blocks (n_layer)' },
+    { key: 'heads', flag: 'heads', type: 'int', min: 1, default: 4, arg: 'H', help: 'attention heads per block (n_head; must divide --embed)' },
+    { key: 'embed', flag: 'embed', type: 'int', min: 1, default: 64, arg: 'C', help: 'channels (n_embd)' },
+  ],
+  training: MAKEMORE_TRAINING,
+  create: (vocab, s, c) => Transformer.create({
+    vocab, blockSize: sequenceLength(c.allWords), layers: s.layers as number, heads: s.heads as number,
+    embed: s.embed as number, seed: c.seed, backend: c.backend,
+  }),
+  fromJSON: (state, o) => Transformer.fromJSON(state, o),
+  describe: (m) => {
+    const { layers, heads, embed, blockSize } = m.config;
+    return `transformer, ${layers} layers, ${heads} heads, embed ${embed}, T ${blockSize}; ${m.parameterCount} parameters`;
+  },
+  pictures: (m) => ({ embedding: { weights: m.embedding(), dim: m.config.embed } }),
+};

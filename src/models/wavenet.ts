@@ -11,6 +11,7 @@ import { BatchNorm1d, Embedding, FlattenConsecutive, Linear, Sequential, Tanh, t
 import { resolveBackend, type BackendOption } from './backend-option.ts';
 import { ContextModel } from './context-model.ts';
 import type { ModelState } from './model.ts';
+import type { ModelKindEntry } from './model-kind.ts';
 import { checkSeed } from '../seed.ts';
 
 /** Options for {@link WaveNet.create}. */
@@ -149,3 +150,42 @@ function checkConfig(o: Omit<Partial<WaveNetOptions>, 'vocab' | 'backend'>, who:
   checkSeed(seed, who);
   return { blockSize, embedDim, hidden: widths, flatten, momentum, seed };
 }
+
+/** The WaveNet kind of the registry: part 5's settings as defaults, lr 0.1 then 0.01 from 0.75·steps. */
+export const WAVENET_KIND: ModelKindEntry<WaveNet> = {
+  summary: 'wavenet: embeddings fused hierarchically, [FlattenConsecutive → Linear → BatchNorm → tanh] per level (makemore part 5)',
+  options: [
+    { key: 'blockSize', flag: 'block-size', type: 'int', min: 1, default: 8, arg: 'N', help: 'characters of context' },
+    { key: 'embedDim', flag: 'embed', type: 'int', min: 1, default: 24, arg: 'D', help: 'embedding dimension per character' },
+    { key: 'hidden', flag: 'hidden', type: 'int-list', min: 1, default: [128], arg: 'H[,H...]', help: 'one width for every level, or one per level' },
+    { key: 'flatten', flag: 'flatten', type: 'int', min: 2, default: 2, arg: 'N', help: 'consecutive positions fused per level; --block-size must be a power of it (equal: one flat level)' },
+  ],
+  training: {
+    steps: 200000, lr: 0.1, lrDecay: { fraction: 0.75 }, minibatch: true, optimizer: { kind: 'sgd' },
+    weightDecay: { meaning: 'optimizer', default: 0 }, diagnostics: true,
+  },
+  validate: (s) => {
+    const [T, n, hidden] = [s.blockSize as number, s.flatten as number, s.hidden as number[]];
+    let levels: number;
+    try {
+      levels = waveNetLevels(T, n);
+    } catch {
+      return { flags: ['block-size', 'flatten'], message: `block size ${T} is not a power of flatten ${n} (${n}, ${n ** 2}, ${n ** 3}, …)` };
+    }
+    if (hidden.length !== 1 && hidden.length !== levels) {
+      return { flags: ['hidden'], message: `expected one width or ${levels} (one per level: block size ${T}, flatten ${n}), got ${hidden.join(',')}` };
+    }
+    return undefined;
+  },
+  create: (vocab, s, c) => WaveNet.create({
+    vocab, blockSize: s.blockSize as number, embedDim: s.embedDim as number, hidden: s.hidden as number[],
+    flatten: s.flatten as number, seed: c.seed, backend: c.backend,
+  }),
+  fromJSON: (state, o) => WaveNet.fromJSON(state, o),
+  describe: (m) => {
+    const { blockSize, embedDim, hidden, flatten } = m.config;
+    const widths = hidden.every((h) => h === hidden[0]) ? String(hidden[0]) : hidden.join(',');
+    return `wavenet, block ${blockSize}, embed ${embedDim}, hidden ${widths}, flatten ${flatten} (${hidden.length} level${hidden.length === 1 ? '' : 's'}); ${m.parameterCount} parameters`;
+  },
+  pictures: (m) => ({ embedding: { weights: m.embedding(), dim: m.config.embedDim } }),
+};
