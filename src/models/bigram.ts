@@ -2,17 +2,19 @@
  * The neural bigram of makemore part 1: one weight matrix W[V×V], logits = one-hot(previous) · W (a row lookup),
  * softmax, cross-entropy plus λ·mean(W²), trained by full-batch gradient descent. On src/nn it is a Net of a single
  * {@link Embedding} layer (the row lookup); the exact O(V²) count-gradient path is its own specialization that writes
- * the Net's gradient block directly.
+ * the Net's gradient block directly (its arithmetic, with the batch's data and the float64 NLLs, in bigram-batch.ts).
  */
 import type { Backend, Ptr } from '../backend/index.ts';
 import type { Contexts } from '../data/contexts.ts';
 import { Vocabulary } from '../data/vocabulary.ts';
-import { describeList } from '../data/words.ts';
 import { Embedding } from '../nn/embedding.ts';
 import type { Tensor } from '../nn/layer.ts';
-import { Net, type Workspace } from '../nn/net.ts';
+import { Net } from '../nn/net.ts';
 import { checkSeed } from '../seed.ts';
 import { resolveBackend, type BackendOption } from './backend-option.ts';
+import {
+  bigramContextsNll, bigramData, bigramWordsNll, countPathLoss, rowSoftmax64, type BigramData, type GradientPath, type FullBatchOptions,
+} from './bigram-batch.ts';
 import type { LanguageModel, ModelState, SampleOptions } from './model.ts';
 import type { ModelKindEntry } from './model-kind.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
@@ -20,6 +22,8 @@ import { resolveSampleOptions, sampleWords } from './sampling.ts';
 import { rejectModelFile } from './state-guard.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 import type { TrainingSession, TrainingSetup } from './training.ts';
+
+export type { FullBatchOptions, GradientPath } from './bigram-batch.ts';
 
 /** Options for {@link NeuralBigram.create}. */
 export interface NeuralBigramOptions {
@@ -31,41 +35,6 @@ export interface NeuralBigramOptions {
   regularization?: number;
   /** Backend name or a ready backend to share (default 'wasm'). */
   backend?: BackendOption;
-}
-
-/**
- * How the full-batch gradient is computed. The loss depends on the data only through the bigram counts N, so
- * `'counts'` computes it exactly from N in O(V²): dW[i,j] = (Σⱼ N[i,j] · softmax(W[i])ⱼ − N[i,j]) / M.
- * `'examples'` is the general path of every neural model: gather one row of W per example, fused softmax +
- * cross-entropy, scatter-add back, O(M·V). Both add the penalty's 2λ·W/V².
- */
-export type GradientPath = 'counts' | 'examples';
-
-/** Options for {@link NeuralBigram.trainFullBatch}. */
-export interface FullBatchOptions {
-  /** Number of gradient steps (default 100). */
-  steps?: number;
-  /** Learning rate (default 50, as in the lecture; the count-scaled gradient is small). */
-  lr?: number;
-  /** Gradient path (default 'counts'). */
-  path?: GradientPath;
-  /** Called after every step with the loss before that step's update. */
-  onProgress?: (p: { step: number; steps: number; loss: number }) => void;
-}
-
-/** The training data as the model holds it in its arena. */
-interface BigramData {
-  /** Number of examples M (characters plus end markers). */
-  count: number;
-  /** V×V pair counts, float64, for the count path. */
-  counts: Float64Array;
-  /** Row sums of counts. */
-  totals: Float64Array;
-  /** int32 previous / next ids of every example. */
-  X: Int32Array;
-  Y: Int32Array;
-  /** The per-example path's workspace (ids, targets, M×V logits), allocated on first use. */
-  ws: Workspace | null;
 }
 
 /**
@@ -130,41 +99,9 @@ export class NeuralBigram implements LanguageModel {
    * Replaces earlier data.
    */
   setData(data: readonly string[] | Contexts): void {
-    const V = this.vocab.size;
-    let X: Int32Array;
-    let Y: Int32Array;
-    if (Array.isArray(data)) {
-      if (data.length === 0) throw new Error(`NeuralBigram.setData: words must be a non-empty array of strings, got an empty list`);
-      const prev: number[] = [];
-      const next: number[] = [];
-      for (const word of data as readonly string[]) {
-        let p = 0;
-        for (const id of [...this.vocab.encode(word), 0]) {
-          prev.push(p);
-          next.push(id);
-          p = id;
-        }
-      }
-      X = Int32Array.from(prev);
-      Y = Int32Array.from(next);
-    } else if (data && (data as Contexts).X instanceof Int32Array) {
-      const c = data as Contexts;
-      if (c.blockSize !== 1) throw new Error(`NeuralBigram.setData: contexts must have blockSize 1, got ${c.blockSize}`);
-      if (c.count < 1) throw new Error(`NeuralBigram.setData: contexts are empty (count ${c.count})`);
-      checkIds(c.X, V, 'X');
-      checkIds(c.Y, V, 'Y');
-      X = c.X;
-      Y = c.Y;
-    } else {
-      throw new Error(`NeuralBigram.setData: data must be a word list or contexts, got ${describeList(data)}`);
-    }
-    const counts = new Float64Array(V * V);
-    for (let i = 0; i < X.length; i++) counts[X[i]! * V + Y[i]!]! += 1;
-    const totals = new Float64Array(V);
-    for (let i = 0; i < V; i++) for (let j = 0; j < V; j++) totals[i]! += counts[i * V + j]!;
-
+    const next = bigramData(this.vocab, data);
     if (this.data?.ws) this.net.freeWorkspace(this.data.ws);
-    this.data = { count: X.length, counts, totals, X, Y, ws: null };
+    this.data = next;
   }
 
   /**
@@ -182,19 +119,7 @@ export class NeuralBigram implements LanguageModel {
     let loss: number;
     if (path === 'counts') {
       be.logSoftmax(this.logP, this.W, V, V);
-      const F = arena.F32;
-      const L = this.logP >>> 2, D = this.dW >>> 2;
-      const { counts, totals } = data;
-      let sum = 0;
-      for (let i = 0; i < V; i++) {
-        for (let j = 0; j < V; j++) {
-          const k = i * V + j;
-          const logp = F[L + k]!;
-          sum -= counts[k]! * logp;
-          F[D + k] = (totals[i]! * Math.exp(logp) - counts[k]!) / data.count;
-        }
-      }
-      loss = sum / data.count;
+      loss = countPathLoss(arena.F32, this.logP, this.dW, V, data);
     } else if (path === 'examples') {
       // the general path of every neural model: gather, fused softmax-CE, scatter-add (the Net's own step)
       if (data.ws === null) {
@@ -302,36 +227,12 @@ export class NeuralBigram implements LanguageModel {
   probabilities(): Float64Array {
     this.live('probabilities');
     const V = this.vocab.size;
-    const w = this.backend.arena.f32(this.W, V * V);
-    const out = new Float64Array(V * V);
-    for (let i = 0; i < V; i++) {
-      let max = -Infinity;
-      for (let j = 0; j < V; j++) max = Math.max(max, w[i * V + j]!);
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum += out[i * V + j] = Math.exp(w[i * V + j]! - max);
-      for (let j = 0; j < V; j++) out[i * V + j]! /= sum;
-    }
-    return out;
+    return rowSoftmax64(this.backend.arena.f32(this.W, V * V), V);
   }
 
   /** Mean negative log-likelihood per predicted character (without the penalty), in float64. */
   nll(words: readonly string[]): number {
-    if (!Array.isArray(words) || words.length === 0) {
-      throw new Error(`NeuralBigram.nll: words must be a non-empty array of strings, got ${describeList(words)}`);
-    }
-    const V = this.vocab.size;
-    const P = this.probabilities();
-    let sum = 0;
-    let count = 0;
-    for (const word of words) {
-      let p = 0;
-      for (const id of [...this.vocab.encode(word), 0]) {
-        sum -= Math.log(P[p * V + id]!);
-        count++;
-        p = id;
-      }
-    }
-    return sum / count;
+    return bigramWordsNll(this, words);
   }
 
   /** New words; temperature divides the logits (the rows of W). */
@@ -381,27 +282,6 @@ export class NeuralBigram implements LanguageModel {
     if (!this.data) throw new Error(`NeuralBigram.${who}: no data; call setData(words) first`);
     return this.data;
   }
-}
-
-function checkIds(ids: Int32Array, V: number, name: string): void {
-  for (let i = 0; i < ids.length; i++) {
-    const v = ids[i]!;
-    if (v < 0 || v >= V) throw new Error(`NeuralBigram.setData: ${name}[${i}] = ${v} is out of range [0, ${V})`);
-  }
-}
-
-/** Mean NLL of bigram contexts (blockSize 1) from the model's probabilities. */
-function bigramContextsNll(model: NeuralBigram, c: Contexts): number {
-  if (c.blockSize !== 1) throw new Error(`train: data.dev for a NeuralBigram must have blockSize 1, got ${c.blockSize}`);
-  const V = model.vocab.size;
-  const P = model.probabilities();
-  let sum = 0;
-  for (let i = 0; i < c.count; i++) {
-    const x = c.X[i]!, y = c.Y[i]!;
-    if (x < 0 || x >= V || y < 0 || y >= V) throw new Error(`train: data.dev example ${i} (${x} → ${y}) has an id outside [0, ${V})`);
-    sum -= Math.log(P[x * V + y]!);
-  }
-  return sum / c.count;
 }
 
 /** The neural bigram kind of the registry: full-batch gradient descent, `--weight-decay` its λ. */
