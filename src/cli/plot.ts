@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.ts';
-import { MODEL_KINDS, MODEL_REGISTRY, modelKind, type AnyModel, type ModelKindEntry } from '../models/registry.ts';
+import { MODEL_KINDS, MODEL_REGISTRY, modelKind, type AnyModel } from '../models/registry.ts';
 import { bigramHeatmapSvg } from '../plot/bigram-heatmap.ts';
 import { embeddingScatterSvg } from '../plot/embedding-scatter.ts';
 import { historyPoints, historyProblem } from '../plot/history-check.ts';
@@ -39,7 +39,7 @@ function heatmap(chars: readonly string[], values: ArrayLike<number>, mode: 'cou
 }
 
 /** The kinds trained by steps, which have a loss curve. */
-const TRAINED = MODEL_KINDS.filter((k) => (MODEL_REGISTRY[k] as ModelKindEntry).training !== undefined);
+const TRAINED = MODEL_KINDS.filter((k) => MODEL_REGISTRY[k].training !== undefined);
 
 /** The `plot` command. */
 export const plotCommand: Command = {

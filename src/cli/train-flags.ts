@@ -9,14 +9,14 @@ import { MAX_SAMPLE_COUNT } from './limits.ts';
 import { MAX_SEED } from '../seed.ts';
 import { LR_DECAY_RULE } from '../lr-schedule.ts';
 
-const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind] as ModelKindEntry] as const);
+const entries = MODEL_KINDS.map((kind) => [kind, MODEL_REGISTRY[kind]] as const);
 const trained = entries.filter(([, e]) => e.training).map(([k]) => k);
 const diagnosed = entries.filter(([, e]) => e.training?.diagnostics).map(([k]) => k);
 const minibatched = entries.filter(([, e]) => e.training?.minibatch).map(([k]) => k);
 
 /** "200000 (mlp), 200 (bigram)" from a per-kind value. */
 function perKind(kinds: readonly RegisteredKind[], text: (e: ModelKindEntry) => string | undefined): string {
-  return kinds.map((k) => [k, text(MODEL_REGISTRY[k] as ModelKindEntry)] as const)
+  return kinds.map((k) => [k, text(MODEL_REGISTRY[k])] as const)
     .filter(([, t]) => t !== undefined).map(([k, t]) => `${t} (${k})`).join(', ');
 }
 
@@ -31,7 +31,7 @@ function optionFlag(option: ModelOption, kinds: readonly RegisteredKind[]): Flag
     ? String(option.default)
     : perKind(kinds, (e) => String(e.options.find((o) => o.flag === option.flag)?.default));
   // kinds that explain the setting alike share one text; otherwise each kind says its own
-  const helps = kinds.map((k) => (MODEL_REGISTRY[k] as ModelKindEntry).options.find((o) => o.flag === option.flag)!.help);
+  const helps = kinds.map((k) => MODEL_REGISTRY[k].options.find((o) => o.flag === option.flag)!.help);
   const help = helps.every((h) => h === helps[0])
     ? `${kinds.join(', ')}: ${option.help}`
     : kinds.map((k, i) => `${k}: ${helps[i]}`).join('; ');
@@ -54,7 +54,7 @@ export const OPTION_KINDS: ReadonlyMap<string, RegisteredKind[]> = (() => {
 })();
 
 const optionFlags: FlagSpec[] = [...OPTION_KINDS].map(([flag, kinds]) => {
-  const option = (MODEL_REGISTRY[kinds[0]!] as ModelKindEntry).options.find((o) => o.flag === flag)!;
+  const option = MODEL_REGISTRY[kinds[0]!].options.find((o) => o.flag === flag)!;
   return optionFlag(option, kinds);
 });
 
