@@ -3,16 +3,21 @@
  * comes back (loss curve, figures, samples, bigram heatmap). All the numbers are computed in the worker, by the
  * library bundle; this thread only draws, so the page stays responsive while a model trains.
  *
- * For tests and the curious, `window.makemoreDemo` holds the last run's exact results (see {@link DemoState}).
+ * For tests and the curious, `window.makemoreDemo` holds the last run's exact results (see {@link DemoState}, in
+ * demo-state.ts).
  */
 import { defaultNames } from '../src/data/default-names.ts';
 import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
 import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import { DiagnosticsPanel } from './diagnostics-panel.ts';
+import type { DemoState } from './demo-state.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
 import { readConfig, setNetworkDefaults } from './config-form.ts';
 import { createWordsPanel } from './words-panel.ts';
+
+export type { DemoState } from './demo-state.ts';
+
 /** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
@@ -33,31 +38,6 @@ const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number
   bow: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
 };
 const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
-
-/** What the page exposes on `window.makemoreDemo`, with the exact float64 values the worker sent. */
-export interface DemoState {
-  /** idle → training → stopped | done | error. */
-  status: 'idle' | 'training' | 'stopped' | 'done' | 'error';
-  config: RunConfig | null;
-  step: number;
-  /** Every step's minibatch loss (the neural bigram: its full-batch NLL, without the λ·mean(W²) penalty), in order. */
-  losses: number[];
-  trainLoss: number;
-  devLoss: number;
-  /** The n-gram model's test NLL (trained models: NaN; their test split is not evaluated here). */
-  testLoss: number;
-  stepsPerSecond: number;
-  samples: string[];
-  sampleSeed: number;
-  temperature: number;
-  error: string;
-}
-
-declare global {
-  interface Window {
-    makemoreDemo: DemoState;
-  }
-}
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
