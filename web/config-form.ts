@@ -1,5 +1,6 @@
 /**
- * Reading the demo's Model panel: every field checked, with a message that names the field as the page labels it.
+ * The demo's Model panel: reading it, every field checked, with a message that names the field as the page labels it;
+ * and filling it with the settings that suit a model kind when the kind changes.
  */
 import type { InitScheme } from '../src/nn/init-schemes.ts';
 import type { Kind, RunConfig } from './protocol.ts';
@@ -77,4 +78,33 @@ export function setNetworkDefaults(kind: Kind): void {
   input('blockSize').value = String(n.blockSize);
   input('embedDim').value = String(n.embedDim);
   input('hidden').value = n.hidden;
+}
+
+/** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
+const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number | null; evalEvery: number; weightDecay?: number }> = {
+  ngram: { steps: 1, lr: 0.1, decayStep: null, evalEvery: 1 },
+  bigram: { steps: 300, lr: 50, decayStep: null, evalEvery: 10 },
+  mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
+  // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
+  wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
+  // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
+  rnn: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  gru: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  lstm: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
+  // makemore.py's AdamW at a constant 5e-4 (issue 15)
+  transformer: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
+  bow: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
+};
+
+/** Puts the training settings and network sizes that suit `kind` in the form (the user's values are replaced). */
+export function setKindDefaults(kind: Kind): void {
+  const d = KIND_DEFAULTS[kind];
+  input('steps').value = String(d.steps);
+  input('lr').value = String(d.lr);
+  input('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
+  input('evalEvery').value = String(d.evalEvery);
+  setNetworkDefaults(kind);
+  // recurrent (issue 14): makemore.py's weight decay 0.01 for its models, 0 (the SGD default) for the MLP and WaveNet
+  if (kind !== 'ngram' && kind !== 'bigram') input('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
+  if (d.weightDecay !== undefined) input('weightDecay').value = String(d.weightDecay); // transformer, bow (issue 15)
 }

@@ -13,7 +13,7 @@ import { LossChart } from './chart.ts';
 import { DiagnosticsPanel } from './diagnostics-panel.ts';
 import type { DemoState } from './demo-state.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
-import { readConfig, setNetworkDefaults } from './config-form.ts';
+import { readConfig, setKindDefaults } from './config-form.ts';
 import { createWordsPanel } from './words-panel.ts';
 
 export type { DemoState } from './demo-state.ts';
@@ -22,22 +22,6 @@ export type { DemoState } from './demo-state.ts';
 const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
-/** Training settings that suit each model: the neural bigram takes big full-batch steps, the MLP small minibatch ones. */
-const KIND_DEFAULTS: Record<Kind, { steps: number; lr: number; decayStep: number | null; evalEvery: number; weightDecay?: number }> = {
-  ngram: { steps: 1, lr: 0.1, decayStep: null, evalEvery: 1 },
-  bigram: { steps: 300, lr: 50, decayStep: null, evalEvery: 10 },
-  mlp: { steps: 30_000, lr: 0.1, decayStep: 20_000, evalEvery: 1_000 },
-  // the lecture's schedule shape (lr ÷10 at three quarters), shortened: a 76K-parameter step costs ~10 MLP steps
-  wavenet: { steps: 20_000, lr: 0.1, decayStep: 15_000, evalEvery: 1_000 },
-  // recurrent (issue 14): makemore.py's AdamW settings (the worker takes the optimizer from the registry)
-  rnn: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
-  gru: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
-  lstm: { steps: 20_000, lr: 5e-4, decayStep: null, evalEvery: 1_000 },
-  // makemore.py's AdamW at a constant 5e-4 (issue 15)
-  transformer: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
-  bow: { steps: 5_000, lr: 5e-4, decayStep: null, evalEvery: 250, weightDecay: 0.01 },
-};
-const RECURRENT: readonly Kind[] = ['rnn', 'gru', 'lstm'];
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -270,15 +254,7 @@ function onSample(): void {
 ui.kind.addEventListener('change', () => {
   const kind = ui.kind.value as Kind;
   document.body.dataset.kind = kind;
-  const d = KIND_DEFAULTS[kind];
-  $<HTMLInputElement>('steps').value = String(d.steps);
-  $<HTMLInputElement>('lr').value = String(d.lr);
-  $<HTMLInputElement>('decayStep').value = d.decayStep === null ? '' : String(d.decayStep);
-  $<HTMLInputElement>('evalEvery').value = String(d.evalEvery);
-  setNetworkDefaults(kind);
-  // recurrent (issue 14): makemore.py's weight decay 0.01 for its models, 0 (the SGD default) for the MLP and WaveNet
-  if (kind !== 'ngram' && kind !== 'bigram') $<HTMLInputElement>('weightDecay').value = RECURRENT.includes(kind) ? '0.01' : '0';
-  if (d.weightDecay !== undefined) $<HTMLInputElement>('weightDecay').value = String(d.weightDecay); // transformer, bow (issue 15)
+  setKindDefaults(kind);
 });
 ui.train.addEventListener('click', onTrain);
 ui.stop.addEventListener('click', () => post({ type: 'stop' }));
