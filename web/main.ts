@@ -8,18 +8,16 @@
  */
 import { defaultNames } from '../src/data/default-names.ts';
 import { LR_DECAY_RULE } from '../src/lr-schedule.ts';
-import { bigramHeatmapSvg } from '../src/plot/bigram-heatmap.ts';
 import { LossChart } from './chart.ts';
 import { DiagnosticsPanel } from './diagnostics-panel.ts';
 import type { DemoState } from './demo-state.ts';
 import type { FromWorker, Kind, RunConfig, ToWorker } from './protocol.ts';
 import { readConfig, setKindDefaults } from './config-form.ts';
+import { finishedText, showFigures, showHeatmap, showSamples } from './results-view.ts';
 import { createWordsPanel } from './words-panel.ts';
 
 export type { DemoState } from './demo-state.ts';
 
-/** The heatmap is readable up to this many characters (26 letters + `.` is the usual case). */
-const MAX_HEATMAP_CHARS = 60;
 /** How many words each sampling shows. */
 const SAMPLE_COUNT = 20;
 
@@ -116,22 +114,6 @@ function fail(message: string, about: 'words' | 'run' = 'run'): void {
   }
 }
 
-const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '–');
-
-function showFigures(): void {
-  ui.figStep.textContent = state.step.toLocaleString('en-US');
-  ui.figTrain.textContent = fmt(state.trainLoss);
-  ui.figDev.textContent = fmt(state.devLoss);
-  ui.figSpeed.textContent = state.stepsPerSecond > 0 ? Math.round(state.stepsPerSecond).toLocaleString('en-US') : '–';
-  // the exact values, for anyone (or any test) that wants to compare digits
-  ui.figTrain.dataset.exact = String(state.trainLoss);
-  ui.figDev.dataset.exact = String(state.devLoss);
-  // the n-gram model is counted, not trained: its result is the NLL of each split
-  ui.nllTrain.textContent = fmt(state.trainLoss);
-  ui.nllDev.textContent = fmt(state.devLoss);
-  ui.nllTest.textContent = fmt(state.testLoss);
-}
-
 function onMessage(msg: FromWorker): void {
   switch (msg.type) {
     case 'ready':
@@ -146,7 +128,7 @@ function onMessage(msg: FromWorker): void {
           `${msg.test.toLocaleString('en-US')} test.`,
         'ok',
       );
-      showHeatmap(chars, msg.bigrams);
+      showHeatmap(ui.heatmap, chars, msg.bigrams);
       break;
     }
     case 'progress':
@@ -156,21 +138,14 @@ function onMessage(msg: FromWorker): void {
       if (msg.train.length) state.trainLoss = msg.train[msg.train.length - 1]!.loss;
       if (msg.dev.length) state.devLoss = msg.dev[msg.dev.length - 1]!.loss;
       chart.add(msg.train, msg.dev);
-      showFigures();
+      showFigures(ui, state);
       setStatus(ui.trainStatus, `Training… step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}.`);
       break;
     case 'samples':
       state.samples = msg.words;
       state.sampleSeed = msg.seed;
       state.temperature = msg.temperature;
-      ui.samples.replaceChildren(
-        ...msg.words.map((w) => {
-          const li = document.createElement('li');
-          li.textContent = w;
-          li.title = w; // a long word wraps inside its column; the tooltip shows it whole
-          return li;
-        }),
-      );
+      showSamples(ui.samples, msg.words);
       break;
     case 'finished':
       state.step = msg.step;
@@ -178,9 +153,9 @@ function onMessage(msg: FromWorker): void {
       state.devLoss = msg.devLoss;
       state.testLoss = msg.testLoss;
       state.stepsPerSecond = msg.stepsPerSecond;
-      showFigures();
+      showFigures(ui, state);
       setRunStatus(msg.stopped ? 'stopped' : 'done');
-      setStatus(ui.trainStatus, finishedText(msg), 'ok');
+      setStatus(ui.trainStatus, finishedText(msg, state.config?.kind), 'ok');
       break;
     case 'diagnostics':
       diagnostics.show(msg.step, msg.diagnostics);
@@ -189,26 +164,6 @@ function onMessage(msg: FromWorker): void {
       fail(msg.message, msg.about);
       break;
   }
-}
-
-/** The line under Train when a run ends: steps for a trained model, the NLL of each split for counts. */
-function finishedText(msg: Extract<FromWorker, { type: 'finished' }>): string {
-  if (state.config?.kind === 'ngram') {
-    return `Counted the training words: mean NLL train ${fmt(msg.trainLoss)}, dev ${fmt(msg.devLoss)}, test ${fmt(msg.testLoss)}.`;
-  }
-  return msg.stopped
-    ? `Stopped at step ${msg.step.toLocaleString('en-US')} of ${msg.steps.toLocaleString('en-US')}. Resume continues the run.`
-    : `Done: ${msg.step.toLocaleString('en-US')} steps, dev loss ${fmt(msg.devLoss)}.`;
-}
-
-function showHeatmap(chars: string[], counts: number[]): void {
-  if (chars.length > MAX_HEATMAP_CHARS) {
-    ui.heatmap.textContent = `The list uses ${chars.length} different characters; the heatmap shows up to ${MAX_HEATMAP_CHARS}.`;
-    return;
-  }
-  // the plot module writes a standalone document; inline SVG wants just the <svg> element
-  const svg = bigramHeatmapSvg({ chars, values: counts, mode: 'count', title: ' ' });
-  ui.heatmap.innerHTML = svg.slice(svg.indexOf('<svg'));
 }
 
 function onTrain(): void {
@@ -235,7 +190,7 @@ function onTrain(): void {
   state.sampleSeed = config.seed;
   requestedSeed = config.seed;
   ui.samples.replaceChildren();
-  showFigures();
+  showFigures(ui, state);
   chart.reset(config.kind === 'ngram' ? 1 : config.steps);
   diagnostics.reset(config.kind === 'mlp' || config.kind === 'wavenet');
   setRunStatus('training');
