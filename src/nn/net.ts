@@ -18,6 +18,7 @@ import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type Dia
 import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 import { StateCopies } from './state-copies.ts';
+import { layOut, PAD } from './net-layout.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -60,8 +61,6 @@ export interface OptimizerState {
   /** stateSlots × parameterFloats values (padding included), or empty. */
   values: Float32Array;
 }
-
-const PAD = 4; // floats: each tensor starts 16-byte aligned, so SIMD loads never straddle two tensors
 
 export class Net {
   readonly backend: Backend;
@@ -336,22 +335,6 @@ export class Net {
 function freePtr(backend: Backend, p: Ptr): void {
   const arena = backend.arena as unknown as { free?: (ptr: Ptr) => void };
   arena.free?.(p);
-}
-
-/** Offsets (in floats) of every tensor, parameters first, each padded to 4 floats. */
-function layOut(params: TensorSpec[], buffers: TensorSpec[]): { offsets: number[]; paramFloats: number; stateFloats: number } {
-  const offsets: number[] = [];
-  let offset = 0;
-  let paramFloats = 0;
-  const seen = new Set<string>();
-  [...params, ...buffers].forEach((spec, i) => {
-    if (seen.has(spec.name)) throw new Error(`Net: two tensors are named ${JSON.stringify(spec.name)}`);
-    seen.add(spec.name);
-    offsets.push(offset);
-    offset += Math.ceil(sizeOf(spec.shape) / PAD) * PAD;
-    if (i < params.length) paramFloats = offset;
-  });
-  return { offsets, paramFloats, stateFloats: Math.max(offset, PAD) };
 }
 
 function sameSpec(a: object, b: object): boolean {
