@@ -19,6 +19,7 @@ import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 import { StateCopies } from './state-copies.ts';
 import { layOut, PAD } from './net-layout.ts';
+import { OwnedMemory } from './owned-memory.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -75,8 +76,8 @@ export class Net {
   readonly paramFloats: number;
   readonly stateFloats: number;
   readonly grads: Ptr;
-  private readonly name: string;
-  private readonly owned: Ptr[] = [];
+  /** Every byte this Net allocated, so that dispose can return it all. */
+  private readonly memory: OwnedMemory;
   /** The state and optimizer state, twice: the copy in use and the rollback target. */
   private readonly copies: StateCopies;
   /** Per tensor: its offset in bytes from the start of a state copy. */
@@ -88,7 +89,7 @@ export class Net {
   constructor(backend: Backend, root: Layer, options: NetOptions) {
     this.backend = backend;
     this.root = root;
-    this.name = options.name ?? 'net';
+    this.memory = new OwnedMemory(backend, options.name ?? 'net');
     this.input = options.input.slice();
     this.classes = options.classes;
     if (!(root instanceof Layer)) throw new Error(`Net: root must be a Layer, got ${String(root)}`);
@@ -104,12 +105,12 @@ export class Net {
     this.paramFloats = layout.paramFloats;
     this.stateFloats = layout.stateFloats;
     this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
-    const memory = { alloc: (n: number, what: string) => this.alloc('f32', n, what), release: (q: Ptr) => this.release(q) };
+    const memory = { alloc: (n: number, what: string) => this.memory.alloc('f32', n, what), release: (q: Ptr) => this.memory.release(q) };
     const optimizer = makeOptimizer(options.optimizer);
     this.copies = new StateCopies(() => this.backend.raw, memory, this.stateFloats, this.paramFloats, optimizer, (base) => {
       for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
     });
-    this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
+    this.grads = this.memory.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
     this.offsets = layout.offsets.map((o) => o * 4);
     this.tensors = [...params, ...buffers].map((spec, i) => ({
       name: spec.name,
@@ -179,9 +180,11 @@ export class Net {
   workspace(rows: number, training: boolean): Workspace {
     this.live('workspace');
     const allocations: Ptr[] = [];
+    // the workspace keeps its own list too, so that freeWorkspace returns just its memory
+    const tracked = (p: Ptr): Ptr => (allocations.push(p), p);
     const alloc: Allocator = {
-      f32: (n, what) => this.track(allocations, this.alloc('f32', n, what)),
-      i32: (n, what) => this.track(allocations, this.alloc('i32', n, what)),
+      f32: (n, what) => tracked(this.memory.alloc('f32', n, what)),
+      i32: (n, what) => tracked(this.memory.alloc('i32', n, what)),
     };
     const outRows = sizeOf(this.output) / this.classes;
     const ids = alloc.i32(rows * sizeOf(this.input), 'ids');
@@ -193,7 +196,7 @@ export class Net {
 
   /** Returns a workspace's memory to the arena. */
   freeWorkspace(ws: Workspace): void {
-    for (const p of ws.allocations) this.release(p);
+    for (const p of ws.allocations) this.memory.release(p);
     ws.allocations.length = 0;
   }
 
@@ -285,7 +288,7 @@ export class Net {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of this.owned.splice(0).reverse()) freePtr(this.backend, p);
+    this.memory.releaseAll();
   }
 
   // ---- internals ----
@@ -300,41 +303,16 @@ export class Net {
 
   private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
     if (this.diagScratch?.bins === bins) return this.diagScratch;
-    if (this.diagScratch) this.release(this.diagScratch.counts);
+    if (this.diagScratch) this.memory.release(this.diagScratch.counts);
     const largest = Math.max(PAD, ...this.tensors.map((t) => sizeOf(t.shape)));
-    const update = this.diagScratch?.update ?? this.alloc('f32', largest, 'diagnostics.update');
-    this.diagScratch = { counts: this.alloc('f32', bins, 'diagnostics.counts'), bins, update };
+    const update = this.diagScratch?.update ?? this.memory.alloc('f32', largest, 'diagnostics.update');
+    this.diagScratch = { counts: this.memory.alloc('f32', bins, 'diagnostics.counts'), bins, update };
     return this.diagScratch;
-  }
-
-  private alloc(type: 'f32' | 'i32', n: number, what: string): Ptr {
-    const arena = this.backend.arena;
-    const name = `${this.name}.${what}`;
-    const p = type === 'f32' ? arena.allocF32(n, name) : arena.allocI32(n, name);
-    this.owned.push(p);
-    return p;
-  }
-
-  private release(p: Ptr): void {
-    const i = this.owned.indexOf(p);
-    if (i >= 0) this.owned.splice(i, 1);
-    freePtr(this.backend, p);
-  }
-
-  private track(list: Ptr[], p: Ptr): Ptr {
-    list.push(p);
-    return p;
   }
 
   private live(who: string): void {
     if (this.disposed) throw new Error(`Net.${who}: this model was disposed`);
   }
-}
-
-/** Returns one allocation to the arena when the arena can free single allocations. */
-function freePtr(backend: Backend, p: Ptr): void {
-  const arena = backend.arena as unknown as { free?: (ptr: Ptr) => void };
-  arena.free?.(p);
 }
 
 function sameSpec(a: object, b: object): boolean {
