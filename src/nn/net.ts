@@ -19,7 +19,10 @@ import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 import { StateCopies } from './state-copies.ts';
 import { layOut, PAD } from './net-layout.ts';
+import { readOptimizerState, sameSpec, writeOptimizerState, type OptimizerState } from './net-optimizer-state.ts';
 import { OwnedMemory } from './owned-memory.ts';
+
+export type { OptimizerState } from './net-optimizer-state.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -52,15 +55,6 @@ export interface Workspace {
   readonly logits: Ptr;
   readonly root: unknown;
   readonly allocations: Ptr[];
-}
-
-/** Everything about the optimizer that a model file needs to continue a run exactly. */
-export interface OptimizerState {
-  spec: Required<OptimizerSpec>;
-  /** Updates done so far (AdamW's t). */
-  step: number;
-  /** stateSlots × parameterFloats values (padding included), or empty. */
-  values: Float32Array;
 }
 
 export class Net {
@@ -157,23 +151,12 @@ export class Net {
 
   /** A copy of the optimizer's settings, step and state, for model files. */
   optimizerState(): OptimizerState {
-    const c = this.copies, n = c.optimizerFloats;
-    const values = n > 0 ? this.backend.arena.f32(c.optimizerState!, n).slice() : new Float32Array(0);
-    return { spec: { ...c.optimizerInUse.spec } as Required<OptimizerSpec>, step: c.step, values };
+    return readOptimizerState(this.copies, this.backend.arena);
   }
 
   /** Restores what {@link Net.optimizerState} returned (the same layout of parameters is required). */
   setOptimizerState(s: OptimizerState): void {
-    const c = this.copies;
-    c.useOptimizer(makeOptimizer(s.spec, 'Net.setOptimizerState'));
-    const n = c.optimizerFloats;
-    if (s.values.length !== n) {
-      throw new Error(`Net.setOptimizerState: ${s.spec.kind} needs ${n} state values for this model, got ${s.values.length}`);
-    }
-    if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Net.setOptimizerState: step must be an integer >= 0, got ${s.step}`);
-    if (n > 0) this.backend.arena.f32(c.optimizerState!, n).set(s.values);
-    c.step = s.step;
-    c.save();
+    writeOptimizerState(this.copies, this.backend.arena, s);
   }
 
   /** A workspace for up to `rows` examples, owned by this Net until {@link Net.freeWorkspace} or dispose. */
@@ -313,8 +296,4 @@ export class Net {
   private live(who: string): void {
     if (this.disposed) throw new Error(`Net.${who}: this model was disposed`);
   }
-}
-
-function sameSpec(a: object, b: object): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
