@@ -15,6 +15,7 @@ import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
 import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
+import { scratchFor, type DiagnosticsScratch } from './diagnostics-scratch.ts';
 import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 import { StateCopies } from './state-copies.ts';
@@ -77,7 +78,7 @@ export class Net {
   /** Per tensor: its offset in bytes from the start of a state copy. */
   private readonly offsets: number[];
   /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
-  private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
+  private diagScratch: DiagnosticsScratch | null = null;
   private disposed = false;
 
   constructor(backend: Backend, root: Layer, options: NetOptions) {
@@ -239,7 +240,7 @@ export class Net {
     this.live('diagnostics');
     if (!ws.training) throw new Error('Net.diagnostics: needs the training workspace of the last step, got an eval workspace');
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
-    const scratch = this.scratchFor(bins);
+    const scratch = (this.diagScratch = scratchFor(this.diagScratch, bins, this.tensors, this.memory));
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
     const copies = this.copies;
     const update = copies.updateKept ? { before: copies.other - copies.current, scratch: scratch.update } : null;
@@ -282,15 +283,6 @@ export class Net {
       const p = this.tensors[i]!.ptr >>> 2;
       for (let j = 0, n = sizeOf(spec.shape); j < n; j++) F[p + j] = spec.init(rng);
     });
-  }
-
-  private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
-    if (this.diagScratch?.bins === bins) return this.diagScratch;
-    if (this.diagScratch) this.memory.release(this.diagScratch.counts);
-    const largest = Math.max(PAD, ...this.tensors.map((t) => sizeOf(t.shape)));
-    const update = this.diagScratch?.update ?? this.memory.alloc('f32', largest, 'diagnostics.update');
-    this.diagScratch = { counts: this.memory.alloc('f32', bins, 'diagnostics.counts'), bins, update };
-    return this.diagScratch;
   }
 
   private live(who: string): void {
