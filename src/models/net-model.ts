@@ -13,6 +13,7 @@ import { Net, type Workspace } from '../nn/net.ts';
 import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
 import { checkBatch, checkBatchIds, checkBatchSize, checkExamples, checkStep, type BatchShape } from './batch-checks.ts';
+import { forEachChunk, lossInChunks } from './chunked-eval.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
@@ -183,17 +184,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Mean negative log-likelihood over the real targets of the examples, in eval mode (running statistics), in chunks. */
   evaluate(X: Int32Array, Y: Int32Array): number {
     const count = checkBatch(this.shape, X, Y, `${this.who}.evaluate`, false);
-    const P = this.targetsPerExample;
-    let sum = 0;
-    let real = 0;
-    this.chunks(X, (ws, B, start) => {
-      const targets = Y.subarray(start * P, (start + B) * P);
-      this.backend.arena.i32(ws.targets, B * P).set(targets);
-      let n = B * P;
-      if (this.allowsIgnore) for (let i = 0; i < targets.length; i++) if (targets[i] === -1) n--;
-      sum += this.backend.raw.crossEntropyLoss(ws.logits, ws.targets, B * P, this.vocab.size) * n;
-      real += n;
-    });
+    const { sum, real } = lossInChunks(this.net, this.liveEvalSpace(), this.width, X, Y, this.allowsIgnore);
     if (real === 0) throw new Error(`${this.who}.evaluate: the ${count} examples hold no target (every target is -1)`);
     return sum / real;
   }
@@ -203,7 +194,10 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
     const count = checkExamples(this.shape, X, `${this.who}.logits`);
     const row = this.targetsPerExample * this.vocab.size;
     const out = new Float32Array(count * row);
-    this.chunks(X, (ws, B, start) => out.set(this.backend.arena.f32(ws.logits, B * row), start * row));
+    const arena = this.backend.arena;
+    forEachChunk(this.net, this.liveEvalSpace(), this.width, X, (ws, B, start) => {
+      out.set(arena.f32(ws.logits, B * row), start * row);
+    });
     return out;
   }
 
@@ -304,18 +298,10 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   // ---- internals ----
 
-  /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
-  private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
-    const T = this.width;
-    const ws = this.evalSpace;
-    if (ws === null) throw new Error(`${this.who}: this model was disposed`);
-    const count = X.length / T;
-    for (let start = 0; start < count; start += ws.rows) {
-      const B = Math.min(ws.rows, count - start);
-      this.backend.arena.i32(ws.ids, B * T).set(X.subarray(start * T, (start + B) * T));
-      this.net.forward(ws, B, false);
-      each(ws, B, start);
-    }
+  /** The eval workspace, allocated with the model so that evaluation never allocates; gone once disposed. */
+  private liveEvalSpace(): Workspace {
+    if (this.evalSpace === null) throw new Error(`${this.who}: this model was disposed`);
+    return this.evalSpace;
   }
 }
 
