@@ -14,20 +14,16 @@ import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
 import { checkBatch, checkBatchIds, checkBatchSize, checkExamples, checkStep, type BatchShape } from './batch-checks.ts';
 import { forEachChunk, lossInChunks } from './chunked-eval.ts';
+import { startMinibatchTraining, type Examples } from './minibatch-session.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 import type { TrainData, TrainingSession, TrainingSetup } from './training.ts';
 
+export type { Examples } from './minibatch-session.ts';
+
 /** Rows per chunk for evaluation and sampling: bounds the eval workspace whatever the data size. */
 const EVAL_CHUNK = 512;
-
-/** Training or evaluation examples: `count` rows of `width` ids in X and of targetsPerExample ids in Y. */
-export interface Examples {
-  X: Int32Array;
-  Y: Int32Array;
-  count: number;
-}
 
 /** What every neural model's configuration has. */
 export interface NetModelConfig {
@@ -267,33 +263,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   /** {@link train}'s hook: minibatches of examples drawn with the setup's Rng straight into the arena. */
   startTraining(setup: TrainingSetup): TrainingSession {
-    const T = this.width;
-    const P = this.targetsPerExample;
-    const tr = this.examplesOf(setup.train, 'train');
-    if (setup.batchSize > tr.count) {
-      throw new Error(`train: batchSize ${setup.batchSize} is larger than the ${tr.count} training examples`);
-    }
-    const dev = setup.dev ? this.examplesOf(setup.dev, 'dev') : null;
-    if (setup.optimizer) this.net.setOptimizer(setup.optimizer);
-    if (setup.weightDecay !== undefined) this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay: setup.weightDecay });
-    const { rng, batchSize: B } = setup;
-    this.train();
-    this.setBatchSize(B);
-    return {
-      step: (lr) => {
-        // the minibatch is drawn straight into the arena's id buffers: nothing is copied into wasm memory
-        const { X, Y } = this.batchBuffers();
-        for (let b = 0; b < B; b++) {
-          const r = rng.int(tr.count);
-          for (let t = 0; t < T; t++) X[b * T + t] = tr.X[r * T + t]!;
-          for (let t = 0; t < P; t++) Y[b * P + t] = tr.Y[r * P + t]!;
-        }
-        return this.trainBatch(lr);
-      },
-      devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
-      diagnostics: (options) => this.diagnostics(options),
-      end: () => this.eval(),
-    };
+    return startMinibatchTraining(this, setup, (data, split) => this.examplesOf(data, split));
   }
 
   // ---- internals ----
