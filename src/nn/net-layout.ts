@@ -30,6 +30,6 @@ export function layOut(params: TensorSpec[], buffers: TensorSpec[]): NetLayout {
     offset += Math.ceil(sizeOf(spec.shape) / PAD) * PAD;
     if (i < params.length) paramFloats = offset;
   });
-  // an empty block still gets one aligned slot, so its pointer is a real allocation
+  // the arena refuses an empty allocation, so a state without floats still takes one aligned slot
   return { offsets, paramFloats, stateFloats: Math.max(offset, PAD) };
 }
