@@ -12,21 +12,18 @@ import { sizeOf } from '../nn/layer.ts';
 import { Net, type Workspace } from '../nn/net.ts';
 import type { Diagnostics, DiagnosticsOptions } from '../nn/diagnostics.ts';
 import type { OptimizerKind, OptimizerSpec } from '../nn/optim.ts';
-import { checkIds } from './ids.ts';
+import { checkBatch, checkBatchIds, checkBatchSize, checkExamples, checkStep, type BatchShape } from './batch-checks.ts';
+import { forEachChunk, lossInChunks } from './chunked-eval.ts';
+import { startMinibatchTraining, type Examples } from './minibatch-session.ts';
 import type { LanguageModel, ModelKind, ModelState, SampleOptions } from './model.ts';
 import { optimizerFromJSON, optimizerToJSON } from './optimizer-state.ts';
 import { decodeTensor, encodeTensor } from './tensor-codec.ts';
 import type { TrainData, TrainingSession, TrainingSetup } from './training.ts';
 
+export type { Examples } from './minibatch-session.ts';
+
 /** Rows per chunk for evaluation and sampling: bounds the eval workspace whatever the data size. */
 const EVAL_CHUNK = 512;
-
-/** Training or evaluation examples: `count` rows of `width` ids in X and of targetsPerExample ids in Y. */
-export interface Examples {
-  X: Int32Array;
-  Y: Int32Array;
-  count: number;
-}
 
 /** What every neural model's configuration has. */
 export interface NetModelConfig {
@@ -41,6 +38,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** The layers, laid out in the backend's arena. */
   readonly net: Net;
   private readonly who: string;
+  /** What every batch is checked against. */
+  private readonly shape: BatchShape;
   private trainSpace: Workspace | null = null;
   private evalSpace: Workspace | null = null;
   private batchViews: { X: Int32Array; Y: Int32Array } | null = null;
@@ -69,6 +68,9 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
       input: [width], classes: vocab.size, seed: config.seed, name: who.toLowerCase(), allowSymmetric: net.allowSymmetric,
     });
     this.targetsPerExample = this.net.targetsPerExample;
+    this.shape = {
+      model: who, width, targetsPerExample: this.targetsPerExample, vocabSize: vocab.size, allowsIgnore, minBatch: () => this.minBatch(),
+    };
     // allocated up front so that neither a training step nor an evaluation ever allocates
     this.evalSpace = this.net.workspace(EVAL_CHUNK, false);
   }
@@ -103,7 +105,7 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
   /** Allocates the training workspace for batches of `rows` examples now (otherwise the first step does it). */
   setBatchSize(rows: number): void {
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`${this.who}.setBatchSize: batch size must be a positive integer, got ${rows}`);
-    this.checkBatchSize(rows);
+    checkBatchSize(this.shape, rows);
     if (this.trainSpace?.rows === rows) return;
     if (this.trainSpace) this.net.freeWorkspace(this.trainSpace);
     this.trainSpace = this.net.workspace(rows, true);
@@ -118,8 +120,8 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
    * the optimizer's.
    */
   trainStep(X: Int32Array, Y: Int32Array, lr: number, weightDecay?: number): number {
-    this.checkStep(lr, weightDecay);
-    const B = this.checkBatch(X, Y, `${this.who}.trainStep`, true);
+    checkStep(this.who, this.mode, lr, weightDecay);
+    const B = checkBatch(this.shape, X, Y, `${this.who}.trainStep`, true);
     this.setBatchSize(B);
     const batch = this.batchBuffers();
     batch.X.set(X);
@@ -144,11 +146,9 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   /** {@link NetModel.trainStep} on the batch written into {@link NetModel.batchBuffers}: copies nothing. */
   trainBatch(lr: number, weightDecay?: number): number {
-    this.checkStep(lr, weightDecay);
+    checkStep(this.who, this.mode, lr, weightDecay);
     const { X, Y } = this.batchBuffers();
-    const V = this.vocab.size;
-    checkIds(X, V, 'X', `${this.who}.trainStep`);
-    checkIds(Y, V, 'Y', `${this.who}.trainStep`, this.allowsIgnore);
+    checkBatchIds(this.shape, X, Y, `${this.who}.trainStep`);
     return this.stepOnBuffers(lr, weightDecay);
   }
 
@@ -179,33 +179,21 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   /** Mean negative log-likelihood over the real targets of the examples, in eval mode (running statistics), in chunks. */
   evaluate(X: Int32Array, Y: Int32Array): number {
-    const count = this.checkBatch(X, Y, `${this.who}.evaluate`, false);
-    const P = this.targetsPerExample;
-    let sum = 0;
-    let real = 0;
-    this.chunks(X, (ws, B, start) => {
-      const targets = Y.subarray(start * P, (start + B) * P);
-      this.backend.arena.i32(ws.targets, B * P).set(targets);
-      let n = B * P;
-      if (this.allowsIgnore) for (let i = 0; i < targets.length; i++) if (targets[i] === -1) n--;
-      sum += this.backend.raw.crossEntropyLoss(ws.logits, ws.targets, B * P, this.vocab.size) * n;
-      real += n;
-    });
+    const count = checkBatch(this.shape, X, Y, `${this.who}.evaluate`, false);
+    const { sum, real } = lossInChunks(this.net, this.liveEvalSpace(), this.width, X, Y, this.allowsIgnore);
     if (real === 0) throw new Error(`${this.who}.evaluate: the ${count} examples hold no target (every target is -1)`);
     return sum / real;
   }
 
   /** Eval-mode logits of B examples (B × targetsPerExample × V, row-major). */
   logits(X: Int32Array): Float32Array {
-    const T = this.width;
-    const V = this.vocab.size;
-    if (!(X instanceof Int32Array) || X.length === 0 || X.length % T !== 0) {
-      throw new Error(`${this.who}.logits: X must be a non-empty Int32Array of B×${T} ids, got length ${X?.length}`);
-    }
-    checkIds(X, V, 'X', `${this.who}.logits`);
-    const row = this.targetsPerExample * V;
-    const out = new Float32Array((X.length / T) * row);
-    this.chunks(X, (ws, B, start) => out.set(this.backend.arena.f32(ws.logits, B * row), start * row));
+    const count = checkExamples(this.shape, X, `${this.who}.logits`);
+    const row = this.targetsPerExample * this.vocab.size;
+    const out = new Float32Array(count * row);
+    const arena = this.backend.arena;
+    forEachChunk(this.net, this.liveEvalSpace(), this.width, X, (ws, B, start) => {
+      out.set(arena.f32(ws.logits, B * row), start * row);
+    });
     return out;
   }
 
@@ -275,85 +263,15 @@ export abstract class NetModel<C extends NetModelConfig> implements LanguageMode
 
   /** {@link train}'s hook: minibatches of examples drawn with the setup's Rng straight into the arena. */
   startTraining(setup: TrainingSetup): TrainingSession {
-    const T = this.width;
-    const P = this.targetsPerExample;
-    const tr = this.examplesOf(setup.train, 'train');
-    if (setup.batchSize > tr.count) {
-      throw new Error(`train: batchSize ${setup.batchSize} is larger than the ${tr.count} training examples`);
-    }
-    const dev = setup.dev ? this.examplesOf(setup.dev, 'dev') : null;
-    if (setup.optimizer) this.net.setOptimizer(setup.optimizer);
-    if (setup.weightDecay !== undefined) this.net.setOptimizer({ ...this.net.optimizerSpec, weightDecay: setup.weightDecay });
-    const { rng, batchSize: B } = setup;
-    this.train();
-    this.setBatchSize(B);
-    return {
-      step: (lr) => {
-        // the minibatch is drawn straight into the arena's id buffers: nothing is copied into wasm memory
-        const { X, Y } = this.batchBuffers();
-        for (let b = 0; b < B; b++) {
-          const r = rng.int(tr.count);
-          for (let t = 0; t < T; t++) X[b * T + t] = tr.X[r * T + t]!;
-          for (let t = 0; t < P; t++) Y[b * P + t] = tr.Y[r * P + t]!;
-        }
-        return this.trainBatch(lr);
-      },
-      devLoss: dev ? () => this.evaluate(dev.X, dev.Y) : null,
-      diagnostics: (options) => this.diagnostics(options),
-      end: () => this.eval(),
-    };
+    return startMinibatchTraining(this, setup, (data, split) => this.examplesOf(data, split));
   }
 
   // ---- internals ----
 
-  /** Runs the eval-mode forward over X in chunks; `each` reads the chunk's logits. */
-  private chunks(X: Int32Array, each: (ws: Workspace, B: number, start: number) => void): void {
-    const T = this.width;
-    const ws = this.evalSpace;
-    if (ws === null) throw new Error(`${this.who}: this model was disposed`);
-    const count = X.length / T;
-    for (let start = 0; start < count; start += ws.rows) {
-      const B = Math.min(ws.rows, count - start);
-      this.backend.arena.i32(ws.ids, B * T).set(X.subarray(start * T, (start + B) * T));
-      this.net.forward(ws, B, false);
-      each(ws, B, start);
-    }
-  }
-
-  private checkBatchSize(rows: number): void {
-    const min = this.minBatch();
-    if (rows < min) {
-      throw new Error(`${this.who}: batch size must be at least ${min} with BatchNorm (batch statistics of one row are meaningless), got ${rows}`);
-    }
-  }
-
-  private checkStep(lr: number, weightDecay: number | undefined): void {
-    if (!this.mode) throw new Error(`${this.who}.trainStep: the model is in eval mode; call model.train() first`);
-    if (!Number.isFinite(lr)) throw new Error(`${this.who}.trainStep: lr must be a finite number, got ${lr}`);
-    if (lr < 0) throw new Error(`${this.who}.trainStep: lr must be >= 0 (a negative rate climbs the loss), got ${lr}`);
-    if (weightDecay !== undefined && (!(weightDecay >= 0) || !Number.isFinite(weightDecay))) {
-      throw new Error(`${this.who}.trainStep: weightDecay must be a finite number >= 0, got ${weightDecay}`);
-    }
-  }
-
-  /** Validates a batch and returns its number of rows. */
-  private checkBatch(X: Int32Array, Y: Int32Array, who: string, isTraining: boolean): number {
-    const T = this.width;
-    const P = this.targetsPerExample;
-    if (!(X instanceof Int32Array) || !(Y instanceof Int32Array)) {
-      throw new Error(`${who}: X and Y must be Int32Arrays (see buildContexts), got ${X?.constructor?.name} and ${Y?.constructor?.name}`);
-    }
-    if (Y.length % P !== 0) throw new Error(`${who}: Y must hold ${P} targets per example, got ${Y.length}`);
-    const B = Y.length / P;
-    if (B === 0) throw new Error(`${who}: the batch is empty (Y has length 0)`);
-    if (X.length !== B * T) {
-      throw new Error(`${who}: X must hold ${B}×${T} = ${B * T} ids for ${B} targets with blockSize ${T}, got ${X.length}`);
-    }
-    if (isTraining) this.checkBatchSize(B);
-    const V = this.vocab.size;
-    checkIds(X, V, 'X', who);
-    checkIds(Y, V, 'Y', who, this.allowsIgnore);
-    return B;
+  /** The eval workspace, allocated with the model so that evaluation never allocates; gone once disposed. */
+  private liveEvalSpace(): Workspace {
+    if (this.evalSpace === null) throw new Error(`${this.who}: this model was disposed`);
+    return this.evalSpace;
   }
 }
 

@@ -15,9 +15,15 @@ import type { Ptr } from '../backend/kernels.ts';
 import { Rng } from '../rng.ts';
 import { Layer, ShapeError, formatShape, sizeOf, type Allocator, type Shape, type Tensor, type TensorSpec } from './layer.ts';
 import { checkBins, collectDiagnostics, DEFAULT_BINS, type Diagnostics, type DiagnosticsOptions } from './diagnostics.ts';
+import { scratchFor, type DiagnosticsScratch } from './diagnostics-scratch.ts';
 import { refuseSymmetric } from './symmetry.ts';
 import { makeOptimizer, type Optimizer, type OptimizerKind, type OptimizerSpec } from './optim.ts';
 import { StateCopies } from './state-copies.ts';
+import { layOut, PAD } from './net-layout.ts';
+import { readOptimizerState, sameSpec, writeOptimizerState, type OptimizerState } from './net-optimizer-state.ts';
+import { OwnedMemory } from './owned-memory.ts';
+
+export type { OptimizerState } from './net-optimizer-state.ts';
 
 /** Options for a {@link Net}. */
 export interface NetOptions {
@@ -52,17 +58,6 @@ export interface Workspace {
   readonly allocations: Ptr[];
 }
 
-/** Everything about the optimizer that a model file needs to continue a run exactly. */
-export interface OptimizerState {
-  spec: Required<OptimizerSpec>;
-  /** Updates done so far (AdamW's t). */
-  step: number;
-  /** stateSlots × parameterFloats values (padding included), or empty. */
-  values: Float32Array;
-}
-
-const PAD = 4; // floats: each tensor starts 16-byte aligned, so SIMD loads never straddle two tensors
-
 export class Net {
   readonly backend: Backend;
   readonly root: Layer;
@@ -76,20 +71,20 @@ export class Net {
   readonly paramFloats: number;
   readonly stateFloats: number;
   readonly grads: Ptr;
-  private readonly name: string;
-  private readonly owned: Ptr[] = [];
+  /** Every byte this Net allocated, so that dispose can return it all. */
+  private readonly memory: OwnedMemory;
   /** The state and optimizer state, twice: the copy in use and the rollback target. */
   private readonly copies: StateCopies;
   /** Per tensor: its offset in bytes from the start of a state copy. */
   private readonly offsets: number[];
   /** Diagnostics scratch (histogram counts, one parameter's update), allocated by the first diagnostics call. */
-  private diagScratch: { counts: Ptr; bins: number; update: Ptr } | null = null;
+  private diagScratch: DiagnosticsScratch | null = null;
   private disposed = false;
 
   constructor(backend: Backend, root: Layer, options: NetOptions) {
     this.backend = backend;
     this.root = root;
-    this.name = options.name ?? 'net';
+    this.memory = new OwnedMemory(backend, options.name ?? 'net');
     this.input = options.input.slice();
     this.classes = options.classes;
     if (!(root instanceof Layer)) throw new Error(`Net: root must be a Layer, got ${String(root)}`);
@@ -105,12 +100,12 @@ export class Net {
     this.paramFloats = layout.paramFloats;
     this.stateFloats = layout.stateFloats;
     this.parameterCount = params.reduce((n, p) => n + sizeOf(p.shape), 0);
-    const memory = { alloc: (n: number, what: string) => this.alloc('f32', n, what), release: (q: Ptr) => this.release(q) };
+    const memory = { alloc: (n: number, what: string) => this.memory.alloc('f32', n, what), release: (q: Ptr) => this.memory.release(q) };
     const optimizer = makeOptimizer(options.optimizer);
     this.copies = new StateCopies(() => this.backend.raw, memory, this.stateFloats, this.paramFloats, optimizer, (base) => {
       for (let i = 0; i < this.tensors.length; i++) this.tensors[i]!.ptr = base + this.offsets[i]!;
     });
-    this.grads = this.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
+    this.grads = this.memory.alloc('f32', Math.max(this.paramFloats, PAD), 'grads');
     this.offsets = layout.offsets.map((o) => o * 4);
     this.tensors = [...params, ...buffers].map((spec, i) => ({
       name: spec.name,
@@ -157,32 +152,23 @@ export class Net {
 
   /** A copy of the optimizer's settings, step and state, for model files. */
   optimizerState(): OptimizerState {
-    const c = this.copies, n = c.optimizerFloats;
-    const values = n > 0 ? this.backend.arena.f32(c.optimizerState!, n).slice() : new Float32Array(0);
-    return { spec: { ...c.optimizerInUse.spec } as Required<OptimizerSpec>, step: c.step, values };
+    return readOptimizerState(this.copies, this.backend.arena);
   }
 
   /** Restores what {@link Net.optimizerState} returned (the same layout of parameters is required). */
   setOptimizerState(s: OptimizerState): void {
-    const c = this.copies;
-    c.useOptimizer(makeOptimizer(s.spec, 'Net.setOptimizerState'));
-    const n = c.optimizerFloats;
-    if (s.values.length !== n) {
-      throw new Error(`Net.setOptimizerState: ${s.spec.kind} needs ${n} state values for this model, got ${s.values.length}`);
-    }
-    if (!Number.isInteger(s.step) || s.step < 0) throw new Error(`Net.setOptimizerState: step must be an integer >= 0, got ${s.step}`);
-    if (n > 0) this.backend.arena.f32(c.optimizerState!, n).set(s.values);
-    c.step = s.step;
-    c.save();
+    writeOptimizerState(this.copies, this.backend.arena, s);
   }
 
   /** A workspace for up to `rows` examples, owned by this Net until {@link Net.freeWorkspace} or dispose. */
   workspace(rows: number, training: boolean): Workspace {
     this.live('workspace');
     const allocations: Ptr[] = [];
+    // the workspace keeps its own list too, so that freeWorkspace returns just its memory
+    const tracked = (p: Ptr): Ptr => (allocations.push(p), p);
     const alloc: Allocator = {
-      f32: (n, what) => this.track(allocations, this.alloc('f32', n, what)),
-      i32: (n, what) => this.track(allocations, this.alloc('i32', n, what)),
+      f32: (n, what) => tracked(this.memory.alloc('f32', n, what)),
+      i32: (n, what) => tracked(this.memory.alloc('i32', n, what)),
     };
     const outRows = sizeOf(this.output) / this.classes;
     const ids = alloc.i32(rows * sizeOf(this.input), 'ids');
@@ -194,7 +180,7 @@ export class Net {
 
   /** Returns a workspace's memory to the arena. */
   freeWorkspace(ws: Workspace): void {
-    for (const p of ws.allocations) this.release(p);
+    for (const p of ws.allocations) this.memory.release(p);
     ws.allocations.length = 0;
   }
 
@@ -254,7 +240,7 @@ export class Net {
     this.live('diagnostics');
     if (!ws.training) throw new Error('Net.diagnostics: needs the training workspace of the last step, got an eval workspace');
     const bins = checkBins(options.bins ?? DEFAULT_BINS, 'Net.diagnostics');
-    const scratch = this.scratchFor(bins);
+    const scratch = (this.diagScratch = scratchFor(this.diagScratch, bins, this.tensors, this.memory));
     const c = { k: this.backend.raw, arena: this.backend.arena, counts: scratch.counts, bins };
     const copies = this.copies;
     const update = copies.updateKept ? { before: copies.other - copies.current, scratch: scratch.update } : null;
@@ -286,7 +272,7 @@ export class Net {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const p of this.owned.splice(0).reverse()) freePtr(this.backend, p);
+    this.memory.releaseAll();
   }
 
   // ---- internals ----
@@ -299,61 +285,7 @@ export class Net {
     });
   }
 
-  private scratchFor(bins: number): { counts: Ptr; bins: number; update: Ptr } {
-    if (this.diagScratch?.bins === bins) return this.diagScratch;
-    if (this.diagScratch) this.release(this.diagScratch.counts);
-    const largest = Math.max(PAD, ...this.tensors.map((t) => sizeOf(t.shape)));
-    const update = this.diagScratch?.update ?? this.alloc('f32', largest, 'diagnostics.update');
-    this.diagScratch = { counts: this.alloc('f32', bins, 'diagnostics.counts'), bins, update };
-    return this.diagScratch;
-  }
-
-  private alloc(type: 'f32' | 'i32', n: number, what: string): Ptr {
-    const arena = this.backend.arena;
-    const name = `${this.name}.${what}`;
-    const p = type === 'f32' ? arena.allocF32(n, name) : arena.allocI32(n, name);
-    this.owned.push(p);
-    return p;
-  }
-
-  private release(p: Ptr): void {
-    const i = this.owned.indexOf(p);
-    if (i >= 0) this.owned.splice(i, 1);
-    freePtr(this.backend, p);
-  }
-
-  private track(list: Ptr[], p: Ptr): Ptr {
-    list.push(p);
-    return p;
-  }
-
   private live(who: string): void {
     if (this.disposed) throw new Error(`Net.${who}: this model was disposed`);
   }
-}
-
-/** Returns one allocation to the arena when the arena can free single allocations. */
-function freePtr(backend: Backend, p: Ptr): void {
-  const arena = backend.arena as unknown as { free?: (ptr: Ptr) => void };
-  arena.free?.(p);
-}
-
-/** Offsets (in floats) of every tensor, parameters first, each padded to 4 floats. */
-function layOut(params: TensorSpec[], buffers: TensorSpec[]): { offsets: number[]; paramFloats: number; stateFloats: number } {
-  const offsets: number[] = [];
-  let offset = 0;
-  let paramFloats = 0;
-  const seen = new Set<string>();
-  [...params, ...buffers].forEach((spec, i) => {
-    if (seen.has(spec.name)) throw new Error(`Net: two tensors are named ${JSON.stringify(spec.name)}`);
-    seen.add(spec.name);
-    offsets.push(offset);
-    offset += Math.ceil(sizeOf(spec.shape) / PAD) * PAD;
-    if (i < params.length) paramFloats = offset;
-  });
-  return { offsets, paramFloats, stateFloats: Math.max(offset, PAD) };
-}
-
-function sameSpec(a: object, b: object): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
