@@ -10,18 +10,11 @@ import { NeuralBigram, NGramModel, Vocabulary, readWords, splitWords } from '../
 import { LR_DECAY_RULE } from '../../src/lr-schedule.ts';
 import { commandHelp } from '../../src/cli/main.ts';
 import { trainCommand } from '../../src/cli/train.ts';
-import type { DemoState } from '../../web/main.ts';
 import { ARTIFACTS, useDemo } from './setup.ts';
 
 const demo = useDemo();
 
 const text = async (selector: string): Promise<string> => (await demo.page.textContent(selector)) ?? '';
-
-async function trainAndWait(): Promise<DemoState> {
-  await demo.page.click('#train');
-  await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
-  return demo.state();
-}
 
 describe('demo messages', () => {
   it('checks the list as the user types, and a new attempt never leaves an old error standing', async () => {
@@ -94,7 +87,7 @@ describe('demo messages', () => {
     await demo.page.fill('#words', Array(12).fill('abcdefghijklmnopqrstuvwxyz'.repeat(2)).join('\n'));
     await demo.page.selectOption('#kind', 'ngram');
     await demo.page.fill('#smoothing', '0');
-    const state = await trainAndWait();
+    const state = await demo.train();
     expect(state.error).toBe('');
     expect(Math.max(...state.samples.map((w) => w.length))).toBe(50);
     await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-long-samples.png'), fullPage: true });
@@ -130,7 +123,7 @@ describe('demo messages', () => {
     await demo.page.fill('#seed', '5');
     await demo.page.fill('#order', '3');
     await demo.page.fill('#smoothing', '0.5');
-    const state = await trainAndWait();
+    const state = await demo.train();
     expect(state.error).toBe('');
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: 5 });
@@ -151,13 +144,8 @@ describe('demo messages', () => {
 
   it('the neural bigram curve is its NLL (no λ·mean(W²)), bit-identical to the NLL Node computes', async () => {
     await demo.page.selectOption('#kind', 'bigram');
-    await demo.page.fill('#seed', '5');
-    await demo.page.fill('#regularization', '0.5');
-    await demo.page.fill('#steps', '8');
-    await demo.page.fill('#lr', '20');
-    await demo.page.fill('#decayStep', '');
-    await demo.page.fill('#evalEvery', '4');
-    const state = await trainAndWait();
+    await demo.fill({ seed: 5, regularization: 0.5, steps: 8, lr: 20, decayStep: '', evalEvery: 4 });
+    const state = await demo.train();
     expect(state.error).toBe('');
     expect(await demo.page.isVisible('#loss-chart')).toBe(true);
     const words = readWords(defaultNames().join('\n'));
@@ -176,12 +164,8 @@ describe('demo messages', () => {
 
   it('a diverging run stops with the message of the CLI (a non-finite dev loss is divergence too)', async () => {
     await demo.page.selectOption('#kind', 'bigram');
-    await demo.page.fill('#regularization', '0.01');
-    await demo.page.fill('#steps', '300');
-    await demo.page.fill('#lr', '1000000');
-    await demo.page.fill('#decayStep', '');
-    await demo.page.fill('#evalEvery', '10');
-    const state = await trainAndWait();
+    await demo.fill({ regularization: 0.01, steps: 300, lr: 1000000, decayStep: '', evalEvery: 10 });
+    const state = await demo.train();
     expect(state.status).toBe('error');
     expect(await text('#train-status')).toMatch(
       /^The dev loss became Infinity at step 10 \(learning rate 1000000\): training diverged — try a lower learning rate\.$/,
@@ -189,7 +173,7 @@ describe('demo messages', () => {
     // with no dev evaluation before it, the training loss itself stops being finite: the same words (no 'train:'
     // prefix of the library's message)
     await demo.page.fill('#evalEvery', '1000');
-    const late = await trainAndWait();
+    const late = await demo.train();
     expect(late.status).toBe('error');
     expect(await text('#train-status')).toMatch(
       /^The loss became NaN at step \d+ \(learning rate 1000000\): training diverged — try a lower learning rate\.$/,

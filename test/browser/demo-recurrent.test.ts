@@ -16,18 +16,11 @@ describe('demo page, recurrent models', () => {
     await demo.page.selectOption('#kind', 'gru');
     expect(await demo.page.isVisible('#rnnHidden')).toBe(true);
     expect(await demo.page.isVisible('#blockSize')).toBe(false);
-    await demo.page.fill('#seed', String(RUN.seed));
-    await demo.page.fill('#rnnEmbed', String(RUN.embedDim));
-    await demo.page.fill('#rnnHidden', String(RUN.hidden));
-    await demo.page.fill('#steps', String(RUN.steps));
-    await demo.page.fill('#batchSize', String(RUN.batchSize));
-    await demo.page.fill('#lr', String(RUN.lr));
-    await demo.page.fill('#decayStep', '');
-    await demo.page.fill('#weightDecay', String(RUN.weightDecay));
-    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demo.state();
+    await demo.fill({
+      seed: RUN.seed, rnnEmbed: RUN.embedDim, rnnHidden: RUN.hidden, steps: RUN.steps, batchSize: RUN.batchSize,
+      lr: RUN.lr, decayStep: '', weightDecay: RUN.weightDecay, evalEvery: RUN.evalEvery,
+    });
+    const state = await demo.train(90_000);
     expect(state.error).toBe('');
     expect(state.status).toBe('done');
     expect(demo.pageErrors).toEqual([]);

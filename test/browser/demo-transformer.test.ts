@@ -21,16 +21,11 @@ describe('demo page: Transformer', () => {
     // the kind's defaults arrived in the form
     expect(await demo.page.inputValue('#lr')).toBe('0.0005');
     expect(await demo.page.inputValue('#weightDecay')).toBe('0.01');
-    await demo.page.fill('#seed', String(RUN.seed));
-    await demo.page.fill('#layers', String(RUN.layers));
-    await demo.page.fill('#heads', String(RUN.heads));
-    await demo.page.fill('#embed', String(RUN.embed));
-    await demo.page.fill('#steps', String(RUN.steps));
-    await demo.page.fill('#batchSize', String(RUN.batchSize));
-    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 280_000 });
-    const state = await demo.state();
+    await demo.fill({
+      seed: RUN.seed, layers: RUN.layers, heads: RUN.heads, embed: RUN.embed, steps: RUN.steps, batchSize: RUN.batchSize,
+      evalEvery: RUN.evalEvery,
+    });
+    const state = await demo.train(280_000);
     await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-transformer.png'), fullPage: true });
     expect(state.error).toBe('');
     expect(demo.pageErrors).toEqual([]);

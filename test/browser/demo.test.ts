@@ -22,20 +22,12 @@ const RUN = { seed: 7, blockSize: 3, embedDim: 8, hidden: [48], steps: 300, batc
 describe('demo page', () => {
   it('trains an MLP in a worker with exactly the losses and samples of Node', async () => {
     await demo.page.selectOption('#kind', 'mlp');
-    await demo.page.fill('#seed', String(RUN.seed));
-    await demo.page.fill('#blockSize', String(RUN.blockSize));
-    await demo.page.fill('#embedDim', String(RUN.embedDim));
-    await demo.page.fill('#hidden', RUN.hidden.join(','));
     await demo.page.setChecked('#batchNorm', true);
-    await demo.page.fill('#steps', String(RUN.steps));
-    await demo.page.fill('#batchSize', String(RUN.batchSize));
-    await demo.page.fill('#lr', String(RUN.lr));
-    await demo.page.fill('#decayStep', String(RUN.decayStep));
-    await demo.page.fill('#weightDecay', '0');
-    await demo.page.fill('#evalEvery', String(RUN.evalEvery));
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demo.state();
+    await demo.fill({
+      seed: RUN.seed, blockSize: RUN.blockSize, embedDim: RUN.embedDim, hidden: RUN.hidden.join(','), steps: RUN.steps,
+      batchSize: RUN.batchSize, lr: RUN.lr, decayStep: RUN.decayStep, weightDecay: 0, evalEvery: RUN.evalEvery,
+    });
+    const state = await demo.train(90_000);
     await demo.page.screenshot({ path: join(ARTIFACTS, 'demo-mlp.png'), fullPage: true });
     expect(state.error).toBe('');
     expect(state.status).toBe('done');
@@ -90,11 +82,8 @@ describe('demo page', () => {
 
   it('fits bigram counts with the numbers of NGramModel', async () => {
     await demo.page.selectOption('#kind', 'ngram');
-    await demo.page.fill('#seed', '3');
-    await demo.page.fill('#smoothing', '1');
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 60_000 });
-    const state = await demo.state();
+    await demo.fill({ seed: 3, smoothing: 1 });
+    const state = await demo.train();
     expect(state.error).toBe('');
     const words = readWords(defaultNames().join('\n'));
     const splits = splitWords(words, { seed: 3 });
@@ -133,19 +122,11 @@ describe('demo page', () => {
     expect(await demo.page.inputValue('#hidden')).toBe('128');
     expect(await demo.page.locator('#flatten').isVisible()).toBe(true);
     expect(await demo.page.locator('#batchNorm').isVisible()).toBe(false);
-    await demo.page.fill('#seed', String(run.seed));
-    await demo.page.fill('#embedDim', String(run.embedDim));
-    await demo.page.fill('#hidden', String(run.hidden));
-    await demo.page.fill('#flatten', String(run.flatten));
-    await demo.page.fill('#steps', String(run.steps));
-    await demo.page.fill('#batchSize', String(run.batchSize));
-    await demo.page.fill('#lr', String(run.lr));
-    await demo.page.fill('#decayStep', String(run.decayStep));
-    await demo.page.fill('#weightDecay', '0');
-    await demo.page.fill('#evalEvery', String(run.evalEvery));
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demo.state();
+    await demo.fill({
+      seed: run.seed, embedDim: run.embedDim, hidden: run.hidden, flatten: run.flatten, steps: run.steps,
+      batchSize: run.batchSize, lr: run.lr, decayStep: run.decayStep, weightDecay: 0, evalEvery: run.evalEvery,
+    });
+    const state = await demo.train(90_000);
     expect(state.error).toBe('');
     expect(state.losses).toHaveLength(run.steps);
     const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

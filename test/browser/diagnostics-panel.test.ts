@@ -15,13 +15,8 @@ describe('demo diagnostics panel', () => {
     await demo.page.fill('#hidden', '64,64');
     await demo.page.setChecked('#batchNorm', false);
     await demo.page.selectOption('#init', 'naive');
-    await demo.page.fill('#steps', '300');
-    await demo.page.fill('#decayStep', ''); // never
-    await demo.page.fill('#evalEvery', '100');
-    await demo.page.fill('#diagnosticsEvery', '100');
-    await demo.page.click('#train');
-    await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: 90_000 });
-    const state = await demo.state();
+    await demo.fill({ steps: 300, decayStep: '' /* never */, evalEvery: 100, diagnosticsEvery: 100 });
+    const state = await demo.train(90_000);
     expect(state.error).toBe('');
     expect(demo.pageErrors).toEqual([]);
     expect(state.config!.init).toBe('naive');

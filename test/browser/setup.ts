@@ -69,6 +69,10 @@ export async function openDemo(viewport?: { width: number; height: number }): Pr
 /** A test file's demo page: {@link DemoPage} (filled in before the file's tests) and the page's `window.makemoreDemo`. */
 export interface DemoForTests extends DemoPage {
   state(): Promise<DemoState>;
+  /** Types each value into the field of that id, in the order given. */
+  fill(fields: Record<string, string | number>): Promise<void>;
+  /** Presses Train, waits until the run is done or has failed, and returns the page's state then. */
+  train(timeoutMs?: number): Promise<DemoState>;
 }
 
 /**
@@ -76,7 +80,17 @@ export interface DemoForTests extends DemoPage {
  * the file and read `demo.page`, `demo.pageErrors` and `demo.fx` inside the tests.
  */
 export function useDemo(viewport?: { width: number; height: number }): DemoForTests {
-  const demo = { state: () => demo.page.evaluate(() => window.makemoreDemo) } as DemoForTests;
+  const demo = {
+    state: () => demo.page.evaluate(() => window.makemoreDemo),
+    async fill(fields: Record<string, string | number>) {
+      for (const [id, value] of Object.entries(fields)) await demo.page.fill(`#${id}`, String(value));
+    },
+    async train(timeoutMs = 60_000) {
+      await demo.page.click('#train');
+      await demo.page.waitForSelector('body[data-status=done], body[data-status=error]', { timeout: timeoutMs });
+      return demo.state();
+    },
+  } as DemoForTests;
   beforeAll(async () => {
     Object.assign(demo, await openDemo(viewport));
   }, 120_000);
